@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Cordon",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cordon", targets: ["cordon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // Only what Swift cannot express: variadic syscalls, missing kernel constants, the pre-exec child.
+        .target(name: "CCordonLinux"),
+        // Typed Swift over the shim; the only importer of CCordonLinux.
+        .target(
+            name: "LinuxSystem",
+            dependencies: ["CCordonLinux", .product(name: "SystemPackage", package: "swift-system")]
+        ),
+        // Capabilities, protections, Profile -> LaunchPlan, seccomp assembler. Pure: no I/O.
+        .target(name: "SandboxPolicy"),
+        // Executes a LaunchPlan and reports what was enforced.
+        .target(name: "SandboxLauncher", dependencies: ["SandboxPolicy", "LinuxSystem"]),
+        // The Rego engine. Pure Swift: no syscalls, no NIO.
+        .target(
+            name: "Rego",
+            dependencies: [
+                .product(name: "BigInt", package: "BigInt"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The decision API the rest of Cordon uses.
+        .target(name: "PolicyEngine", dependencies: ["Rego", "SandboxPolicy"]),
+        // Typed audit events, the hash-chained store, encodings and sinks.
+        .target(
+            name: "AuditLog",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The egress proxy and host-service forwarders (SwiftNIO).
+        .target(
+            name: "EgressProxy",
+            dependencies: [
+                "SandboxPolicy", "AuditLog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // One session: wiring, pty relay, signals, control socket.
+        .target(
+            name: "Supervisor",
+            dependencies: [
+                "SandboxLauncher", "SandboxPolicy", "PolicyEngine", "AuditLog", "EgressProxy", "LinuxSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The command line: one file per subcommand.
+        .executableTarget(
+            name: "cordon",
+            dependencies: [
+                "Supervisor", "Rego", "PolicyEngine", "AuditLog", "SandboxPolicy", "SandboxLauncher",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "RegoTests", dependencies: ["Rego"]),
+        .testTarget(name: "RegoConformanceTests", dependencies: ["Rego", "Yams"]),
+        .testTarget(name: "SandboxPolicyTests", dependencies: ["SandboxPolicy"]),
+        .testTarget(name: "SandboxLauncherTests", dependencies: ["SandboxLauncher", "SandboxPolicy", "LinuxSystem"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
+        .testTarget(name: "EgressProxyTests", dependencies: ["EgressProxy"]),
+        .testTarget(name: "CordonCLITests", dependencies: ["cordon"]),
+    ]
+)

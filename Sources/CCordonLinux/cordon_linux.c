@@ -1,0 +1,1 @@
+#include "cordon_linux.h"

@@ -1,0 +1,1 @@
+// EgressProxy module.

@@ -1,0 +1,2 @@
+// LinuxSystem module.
+import CCordonLinux

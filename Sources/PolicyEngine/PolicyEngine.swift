@@ -1,0 +1,1 @@
+// PolicyEngine module.

@@ -1,0 +1,270 @@
+/// Everything the launcher does to start one confined program, decided in advance by pure code.
+///
+/// The launcher applies a plan and makes no decisions of its own (bubblewrap's setup ops are the
+/// model). Tests compare whole plans. Paths in `mounts` targets and in `landlock` rules are paths
+/// inside the new root; `MountStep.bind` sources are host paths.
+public struct LaunchPlan: Sendable, Equatable, Codable {
+    /// The program and its arguments; `argv[0]` is resolved against `PATH` in `environment`
+    /// inside the new root when it has no slash.
+    public var argv: [String]
+    /// The complete environment, as `NAME=value` entries, sorted by name.
+    public var environment: [String]
+    /// Working directory inside the new root.
+    public var workingDirectory: String
+    /// Host name inside the UTS namespace.
+    public var hostname: String
+    /// Namespaces to create.
+    public var namespaces: Namespaces
+    /// User and group mapping for the user namespace.
+    public var idMapping: IDMapping
+    /// Filesystem steps, applied in order in the new root before `pivot_root` completes.
+    public var mounts: [MountStep]
+    /// The Landlock ruleset, or `nil` when this layer is off.
+    public var landlock: LandlockPlan?
+    /// Seccomp programs, installed in order after everything else (the first is Cordon's own
+    /// allow-list; later ones, such as a user's OCI profile, can only narrow it).
+    public var seccomp: [SeccompProgram]
+    /// Resource limits set with `setrlimit` in the child.
+    public var resourceLimits: [ResourceLimit]
+    /// Limits applied through cgroup controllers, when the kernel offers them.
+    public var cgroupLimits: CgroupLimits
+    /// How the program's standard streams are connected.
+    public var terminal: TerminalMode
+    /// Which enforcement layers the plan turns on (all, unless testing one layer alone or
+    /// running with explicit best effort).
+    public var layers: Layers
+
+    public init(
+        argv: [String], environment: [String], workingDirectory: String, hostname: String = "cordon",
+        namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], landlock: LandlockPlan?,
+        seccomp: [SeccompProgram], resourceLimits: [ResourceLimit], cgroupLimits: CgroupLimits,
+        terminal: TerminalMode, layers: Layers = .all
+    ) {
+        self.argv = argv
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.hostname = hostname
+        self.namespaces = namespaces
+        self.idMapping = idMapping
+        self.mounts = mounts
+        self.landlock = landlock
+        self.seccomp = seccomp
+        self.resourceLimits = resourceLimits
+        self.cgroupLimits = cgroupLimits
+        self.terminal = terminal
+        self.layers = layers
+    }
+}
+
+/// Namespaces the launcher creates (`CLONE_NEW*`).
+public struct Namespaces: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let user = Namespaces(rawValue: 1 << 0)
+    public static let mount = Namespaces(rawValue: 1 << 1)
+    public static let pid = Namespaces(rawValue: 1 << 2)
+    public static let ipc = Namespaces(rawValue: 1 << 3)
+    public static let uts = Namespaces(rawValue: 1 << 4)
+    public static let network = Namespaces(rawValue: 1 << 5)
+    public static let cgroup = Namespaces(rawValue: 1 << 6)
+    public static let all: Namespaces = [.user, .mount, .pid, .ipc, .uts, .network, .cgroup]
+}
+
+/// The single uid and gid mapped into the user namespace (the caller's own, inside and out).
+public struct IDMapping: Sendable, Equatable, Codable {
+    public var insideUID: UInt32
+    public var outsideUID: UInt32
+    public var insideGID: UInt32
+    public var outsideGID: UInt32
+    public init(insideUID: UInt32, outsideUID: UInt32, insideGID: UInt32, outsideGID: UInt32) {
+        self.insideUID = insideUID
+        self.outsideUID = outsideUID
+        self.insideGID = insideGID
+        self.outsideGID = outsideGID
+    }
+}
+
+/// One filesystem step in the new root. Every mount is `nosuid,nodev`; binds keep the locked
+/// flags of their source when remounted read-only.
+public enum MountStep: Sendable, Equatable, Codable {
+    /// A tmpfs at `target` with the given mode and size cap in bytes.
+    case tmpfs(target: String, mode: UInt32, sizeBytes: UInt64)
+    /// A directory created at `target` (and its missing parents, mode 0755).
+    case directory(target: String, mode: UInt32)
+    /// A file created at `target` with `contents` (synthesized passwd, group, ...).
+    case file(target: String, contents: String, mode: UInt32)
+    /// A symbolic link at `target` pointing to `destination`.
+    case symlink(target: String, destination: String)
+    /// A recursive bind of host `source` at `target`; read-only unless `writable`.
+    /// `noexec` unless `executable`.
+    case bind(source: String, target: String, writable: Bool, executable: Bool)
+    /// A device node bound from the host (`/dev/null`, `/dev/zero`, ...).
+    case device(source: String, target: String)
+    /// A fresh procfs for the new pid namespace, with the sensitive entries read-only or masked.
+    case proc(target: String)
+    /// A new devpts instance (`newinstance,ptmxmode=0666`) with `ptmx` linked beside it.
+    case devpts(target: String)
+    /// Hides `target`: `/dev/null` over a file, an empty read-only tmpfs over a directory.
+    case mask(target: String)
+    /// Remounts `target` read-only (used for the root tmpfs once it is populated).
+    case remountReadOnly(target: String)
+}
+
+/// The Landlock ruleset mirroring the view.
+public struct LandlockPlan: Sendable, Equatable, Codable {
+    /// The lowest ABI whose rights this ruleset needs; a kernel below it is a failed layer.
+    public var minimumABI: Int
+    /// Filesystem rights the ruleset handles (denied unless a rule grants them).
+    public var handledFilesystem: LandlockFilesystemAccess
+    /// Network rights the ruleset handles.
+    public var handledNetwork: LandlockNetworkAccess
+    /// IPC scopes (abstract unix sockets, signals).
+    public var scopes: LandlockScopes
+    /// Path rules: a path inside the new root (opened `O_PATH`) and the rights beneath it.
+    public var pathRules: [LandlockPathRule]
+    /// Port rules: TCP ports that may be bound or connected to.
+    public var portRules: [LandlockPortRule]
+
+    public init(
+        minimumABI: Int, handledFilesystem: LandlockFilesystemAccess, handledNetwork: LandlockNetworkAccess,
+        scopes: LandlockScopes, pathRules: [LandlockPathRule], portRules: [LandlockPortRule]
+    ) {
+        self.minimumABI = minimumABI
+        self.handledFilesystem = handledFilesystem
+        self.handledNetwork = handledNetwork
+        self.scopes = scopes
+        self.pathRules = pathRules
+        self.portRules = portRules
+    }
+}
+
+/// `LANDLOCK_ACCESS_FS_*` rights, bit for bit.
+public struct LandlockFilesystemAccess: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public static let execute = Self(rawValue: 1 << 0)
+    public static let writeFile = Self(rawValue: 1 << 1)
+    public static let readFile = Self(rawValue: 1 << 2)
+    public static let readDir = Self(rawValue: 1 << 3)
+    public static let removeDir = Self(rawValue: 1 << 4)
+    public static let removeFile = Self(rawValue: 1 << 5)
+    public static let makeChar = Self(rawValue: 1 << 6)
+    public static let makeDir = Self(rawValue: 1 << 7)
+    public static let makeReg = Self(rawValue: 1 << 8)
+    public static let makeSock = Self(rawValue: 1 << 9)
+    public static let makeFifo = Self(rawValue: 1 << 10)
+    public static let makeBlock = Self(rawValue: 1 << 11)
+    public static let makeSym = Self(rawValue: 1 << 12)
+    /// ABI 2.
+    public static let refer = Self(rawValue: 1 << 13)
+    /// ABI 3.
+    public static let truncate = Self(rawValue: 1 << 14)
+    /// ABI 5.
+    public static let ioctlDev = Self(rawValue: 1 << 15)
+}
+
+/// `LANDLOCK_ACCESS_NET_*` rights (ABI 4).
+public struct LandlockNetworkAccess: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public static let bindTCP = Self(rawValue: 1 << 0)
+    public static let connectTCP = Self(rawValue: 1 << 1)
+}
+
+/// `LANDLOCK_SCOPE_*` (ABI 6).
+public struct LandlockScopes: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt64
+    public init(rawValue: UInt64) { self.rawValue = rawValue }
+    public static let abstractUnixSocket = Self(rawValue: 1 << 0)
+    public static let signal = Self(rawValue: 1 << 1)
+}
+
+/// A path beneath which the given rights are allowed.
+public struct LandlockPathRule: Sendable, Equatable, Codable {
+    public var path: String
+    public var access: LandlockFilesystemAccess
+    public init(path: String, access: LandlockFilesystemAccess) {
+        self.path = path
+        self.access = access
+    }
+}
+
+/// A TCP port that may be bound or connected to.
+public struct LandlockPortRule: Sendable, Equatable, Codable {
+    public var port: UInt16
+    public var access: LandlockNetworkAccess
+    public init(port: UInt16, access: LandlockNetworkAccess) {
+        self.port = port
+        self.access = access
+    }
+}
+
+/// A classic BPF program for `seccomp(SECCOMP_SET_MODE_FILTER)`: a value to print and diff.
+public struct SeccompProgram: Sendable, Equatable, Codable {
+    /// Where the program came from, for reports ("cordon allow-list", "profile docker.json").
+    public var name: String
+    public var instructions: [SeccompInstruction]
+    public init(name: String, instructions: [SeccompInstruction]) {
+        self.name = name
+        self.instructions = instructions
+    }
+}
+
+/// One `struct sock_filter`.
+public struct SeccompInstruction: Sendable, Equatable, Codable {
+    public var code: UInt16
+    public var jt: UInt8
+    public var jf: UInt8
+    public var k: UInt32
+    public init(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32) {
+        self.code = code
+        self.jt = jt
+        self.jf = jf
+        self.k = k
+    }
+}
+
+/// One `setrlimit` call.
+public struct ResourceLimit: Sendable, Equatable, Codable {
+    /// `RLIMIT_*` constant value.
+    public var resource: Int32
+    public var soft: UInt64
+    public var hard: UInt64
+    public init(resource: Int32, soft: UInt64, hard: UInt64) {
+        self.resource = resource
+        self.soft = soft
+        self.hard = hard
+    }
+}
+
+/// Memory and process-count caps applied through cgroups (v2 or v1, whichever offers the
+/// controller). `nil` means no cap of that kind.
+public struct CgroupLimits: Sendable, Equatable, Codable {
+    public var memoryBytes: UInt64?
+    public var maxProcesses: UInt64?
+    public init(memoryBytes: UInt64?, maxProcesses: UInt64?) {
+        self.memoryBytes = memoryBytes
+        self.maxProcesses = maxProcesses
+    }
+}
+
+/// How the program's standard streams are connected.
+public enum TerminalMode: Sendable, Equatable, Codable {
+    /// A pseudo-terminal created in the sandbox's own devpts, relayed by the supervisor.
+    case relayedPseudoTerminal
+    /// The supervisor's stdin, stdout and stderr (pipes or files; never a terminal).
+    case inheritedPipes
+}
+
+/// Enforcement layers, so one can be tested alone or switched off by explicit best effort.
+public struct Layers: OptionSet, Sendable, Hashable, Codable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// Namespaces, the new root and its mounts.
+    public static let view = Layers(rawValue: 1 << 0)
+    public static let landlock = Layers(rawValue: 1 << 1)
+    public static let seccomp = Layers(rawValue: 1 << 2)
+    /// no_new_privs, empty capability sets, rlimits, cgroup limits, closed fds.
+    public static let process = Layers(rawValue: 1 << 3)
+    public static let all: Layers = [.view, .landlock, .seccomp, .process]
+}
