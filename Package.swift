@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "EgressProxy",
             dependencies: [
-                "SandboxPolicy", "AuditLog",
+                "SandboxPolicy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
