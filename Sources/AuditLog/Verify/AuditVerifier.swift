@@ -141,27 +141,40 @@ struct ChainWalk {
         let next = index + 1 < links.count ? links[index + 1] : nil
         if index > 0, lines[index] == lines[index - 1] {
             fail(.duplicated, file: file, line: line, seq: link.seq, "line \(line) repeats the line before it")
-        } else if let next, next.seq == expected, next.prev == previous.hash {
-            fail(.inserted, file: file, line: line, seq: link.seq,
-                 "line \(line) (seq \(link.seq)) was inserted: the record after it chains to the one before it")
-        } else if link.seq == expected {
-            if link.prev == hashBeforePrevious {
-                fail(.inserted, file: previous.file, line: previous.line, seq: previous.seq,
-                     "line \(previous.line) (seq \(previous.seq)) was inserted: the record after it chains past it")
+        } else if let hashBeforePrevious, link.prev == hashBeforePrevious {
+            retractPrevious()
+            fail(.inserted, file: previous.file, line: previous.line, seq: previous.seq,
+                 "line \(previous.line) (seq \(previous.seq)) was inserted: the record after it chains past it")
+        } else if link.seq > expected {
+            if links[(index + 1)...].contains(where: { $0?.seq == expected }) {
+                fail(.reordered, file: file, line: line, seq: link.seq,
+                     "line \(line) has seq \(link.seq) where seq \(expected) was due; seq \(expected) comes later")
             } else {
-                fail(.edited, file: previous.file, line: previous.line, seq: previous.seq,
-                     "line \(previous.line) (seq \(previous.seq)) was changed: its hash is not the one line \(line) recorded")
+                fail(.dropped, file: file, line: line, seq: link.seq,
+                     "records seq \(expected)...\(link.seq - 1) are missing before line \(line)")
             }
         } else if link.seq < expected {
             let kind: AuditVerification.FailureKind = link.seq == previous.seq ? .duplicated : .reordered
-            fail(kind, file: file, line: line, seq: link.seq,
-                 "line \(line) has seq \(link.seq) after seq \(previous.seq)")
-        } else if links[(index + 1)...].contains(where: { $0?.seq == expected }) {
-            fail(.reordered, file: file, line: line, seq: link.seq,
-                 "line \(line) has seq \(link.seq) where seq \(expected) was due; seq \(expected) comes later")
+            fail(kind, file: file, line: line, seq: link.seq, "line \(line) has seq \(link.seq) after seq \(previous.seq)")
+        } else if let next, next.seq == expected, next.prev == previous.hash {
+            fail(.inserted, file: file, line: line, seq: link.seq,
+                 "line \(line) (seq \(link.seq)) was inserted: the record after it chains to the one before it")
         } else {
-            fail(.dropped, file: file, line: line, seq: link.seq,
-                 "records seq \(expected)...\(link.seq - 1) are missing before line \(line)")
+            retractPrevious()
+            fail(.edited, file: previous.file, line: previous.line, seq: previous.seq,
+                 "line \(previous.line) (seq \(previous.seq)) was changed: its hash is not the one line \(line) recorded")
+        }
+    }
+
+    /// The record before the break turned out to be the bad one: it no longer counts as verified.
+    private mutating func retractPrevious() {
+        guard let previous else { return }
+        result.records -= 1
+        result.lastSeq = result.records > 0 ? previous.seq - 1 : nil
+        result.lastHash = hashBeforePrevious
+        if result.lastCheckpointSeq == previous.seq {
+            result.checkpointsVerified -= 1
+            result.lastCheckpointSeq = nil
         }
     }
 

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@testable import AuditLog
+
+/// The follower reads every record once, in order, across rotations and across a cut tail.
+@Suite struct FollowerTests {
+    @Test func followsAcrossRotations() throws {
+        let temporary = TemporaryDirectory()
+        defer { temporary.cleanup() }
+        let writer = try makeWriter(temporary.audit, maxFileBytes: 1_500)
+        let follower = AuditFollower(directory: temporary.audit, after: 0)
+        #expect(try follower.next(limit: 10).isEmpty)
+        var seen = [UInt64]()
+        for round in 0..<10 {
+            for index in 0..<7 { try writer.append(decisionEvent(round * 7 + index)) }
+            while true {
+                let batch = try follower.next(limit: 5)
+                if batch.isEmpty { break }
+                seen += batch.map(\.record.seq)
+                #expect(batch.allSatisfy { AuditRecord.hash(line: $0.line).count == 64 })
+            }
+        }
+        try writer.close()
+        #expect(try temporary.audit.chainFiles().count > 5)
+        let last = try #require(try AuditVerifier.verify(path: temporary.audit.path).lastSeq)
+        #expect(seen == Array(1...last))
+    }
+
+    @Test func startsAfterTheGivenSequenceNumber() throws {
+        let temporary = TemporaryDirectory()
+        defer { temporary.cleanup() }
+        try writeRecords(temporary.audit, count: 20)
+        let follower = AuditFollower(directory: temporary.audit, after: 15)
+        #expect(try follower.next(limit: 100).map(\.record.seq) == [16, 17, 18, 19, 20])
+    }
+}
