@@ -8,11 +8,13 @@ import Logging
 let logger = Logger(label: "cordon.audit.bench")
 
 func sampleEvent(session: String, index: Int) -> AuditEvent {
-    AuditEvent(session: session, .decision(.init(
-        source: index % 3 == 0 ? .proxy : .broker, decision: index % 5 == 0 ? .deny : .allow,
+    let denied = index % 5 == 0
+    return AuditEvent(session: session, .decision(.init(
+        source: .broker, decision: denied ? .deny : .allow,
         capability: "read-file:/home/user/project/src/file\(index % 1000).swift", operation: "open",
         path: "/home/user/project/src/file\(index % 1000).swift", pid: 4242, executable: "/usr/bin/python3",
-        reason: "granted by the project profile", rule: "data.cordon.broker.allow_project")))
+        reason: denied ? "outside the project profile" : "granted by the project profile",
+        rule: denied ? "data.cordon.broker.default_deny" : "data.cordon.broker.allow_project")))
 }
 
 func temporaryDirectory() -> String {

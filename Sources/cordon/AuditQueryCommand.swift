@@ -26,19 +26,19 @@ struct AuditQueryCommand: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var output = FileHandleOutput()
         var first = true
-        if format == .json { output.text("[") }
+        if format == .json { output.line("[") }
         try AuditLogReader.forEachRecord(path: file ?? audit.directory.path) { record in
             guard query.matches(record) else { return }
             switch format {
             case .text:
                 output.line(formatter.line(for: record))
             case .json:
-                if !first { output.text(",") }
-                output.line(try encoder.encode(record))
+                if !first { output.line(",") }
+                output.text(String(decoding: try encoder.encode(record), as: UTF8.self))
             }
             first = false
         }
-        if format == .json { output.line("]") }
+        if format == .json { output.line(first ? "]" : "\n]") }
         output.flush()
     }
 }

@@ -20,7 +20,7 @@ struct AuditTailCommand: ParsableCommand {
     @Flag(help: "Only denials.")
     var denied = false
 
-    @Option(name: .short, help: "How many records to show first.")
+    @Option(name: .customShort("n"), help: "How many records to show first.")
     var lines = 10
 
     func run() throws {

@@ -122,13 +122,16 @@ public struct OCSFEncoder: Sendable {
     /// The class and activity a decision maps to.
     static func classify(_ decision: AuditEvent.Decision) -> (EventClass, (Int64, String)) {
         let kind = decision.capabilityKind
-        if kind == "network" || (decision.host != nil && kind == nil) || decision.source == .proxy {
+        let fileKinds = ["read-file", "read-dir", "write-file", "write-dir"]
+        let isNetwork = kind == "network" || (kind == nil && (decision.host != nil || decision.source == .proxy))
+        let isFile = kind.map(fileKinds.contains) ?? (decision.path != nil && !isNetwork)
+        if isNetwork {
             if decision.decision == .deny { return (.network, (5, "Refuse")) }
             if decision.operation == "close" { return (.network, (2, "Close")) }
             return (.network, (1, "Open"))
         }
         if kind == "exec" { return (.process, (1, "Launch")) }
-        if ["read-file", "read-dir", "write-file", "write-dir"].contains(kind) || (kind == nil && decision.path != nil) {
+        if isFile {
             switch decision.operation {
             case "create": return (.fileSystem, (1, "Create"))
             case "read": return (.fileSystem, (2, "Read"))
@@ -157,7 +160,9 @@ public struct OCSFEncoder: Sendable {
         }
         switch eventClass.uid {
         case EventClass.network.uid:
-            fields["dst_endpoint"] = .compactObject([("hostname", .string(decision.host)), ("port", .int(decision.port))])
+            if decision.host != nil || decision.port != nil {
+                fields["dst_endpoint"] = .compactObject([("hostname", .string(decision.host)), ("port", .int(decision.port))])
+            }
             if let bytes = decision.bytes { fields["traffic"] = .object(["bytes": .int(bytes)]) }
         case EventClass.fileSystem.uid:
             if let path = decision.path { fields["file"] = file(path) }
