@@ -81,7 +81,7 @@ import Testing
         var prev = AuditRecord.genesis
         let encoder = AuditLineEncoder()
         for record in records {
-            let line = try encoder.line(seq: record.seq, prev: prev, event: record.event)
+            let line = encoder.line(seq: record.seq, prev: prev, event: record.event)
             prev = AuditRecord.hash(line: line)
             rewritten.append(String(decoding: line, as: UTF8.self))
         }

@@ -66,23 +66,17 @@ func hexString<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
     return String(decoding: out, as: UTF8.self)
 }
 
-/// Writes records as lines. The `seq` and `prev` come first, written by hand, so that a person
-/// reading the file sees the chain before the content; the event follows as JSON.
+/// Writes records as lines. The `seq` and `prev` come first so that a person reading the file
+/// sees the chain before the content.
 struct AuditLineEncoder {
-    private let encoder: JSONEncoder
-
-    init() {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-    }
-
     /// The line for `event` at `seq` after `prev`, without the newline.
-    func line(seq: UInt64, prev: String, event: AuditEvent) throws -> [UInt8] {
-        let body = try encoder.encode(event)
-        var line = [UInt8]()
-        line.reserveCapacity(body.count + 96)
-        line.append(contentsOf: "{\"seq\":\(seq),\"prev\":\"\(prev)\",".utf8)
-        line.append(contentsOf: body.dropFirst())
-        return line
+    func line(seq: UInt64, prev: String, event: AuditEvent) -> [UInt8] {
+        var writer = JSONWriter(capacity: 512)
+        writer.beginObject()
+        writer.field("seq", seq)
+        writer.field("prev", prev)
+        event.write(to: &writer)
+        writer.endObject()
+        return writer.bytes
     }
 }

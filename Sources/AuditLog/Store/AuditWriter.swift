@@ -146,7 +146,7 @@ public final class AuditWriter: @unchecked Sendable {
         var seq = file.lastSeq
         var hash = file.lastHash
         for event in batch {
-            let line = try encodeLine(seq: seq + 1, prev: hash, event: event)
+            let line = encoder.line(seq: seq + 1, prev: hash, event: event)
             hash = AuditRecord.hash(line: line)
             seq += 1
             bytes += line
@@ -175,15 +175,6 @@ public final class AuditWriter: @unchecked Sendable {
             active = file
         }
         return seq
-    }
-
-    private func encodeLine(seq: UInt64, prev: String, event: AuditEvent) throws -> [UInt8] {
-        do {
-            return try encoder.line(seq: seq, prev: prev, event: event)
-        } catch {
-            throw AuditError(.writeFailed, operation: "encode", path: configuration.directory.activeFile,
-                             detail: "\(error)", remedy: "report this as a bug")
-        }
     }
 
     private func syncIfDue(_ file: ActiveFile) throws {
