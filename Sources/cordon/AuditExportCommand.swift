@@ -18,7 +18,7 @@ struct AuditExportCommand: ParsableCommand {
     @Argument(help: "A log file or an audit directory (default: the audit directory).")
     var path: String?
 
-    @Option(help: "opa (decisions only), ocsf, or jsonl (the records as written).")
+    @Option(help: "opa (decisions only), ocsf, or jsonl (the records as written; unfiltered, they still verify).")
     var format: Format
 
     @Option(help: "A JSON file with mask rules in OPA's data.system.log.mask form, applied to OPA events.")
@@ -48,7 +48,7 @@ struct AuditExportCommand: ParsableCommand {
         let opa = DecisionLogEncoder(labels: labelMap, masks: masks)
         let ocsf = OCSFEncoder()
         var output = FileHandleOutput()
-        try AuditLogReader.forEachRecord(path: path ?? audit.directory.path) { record in
+        try AuditLogReader.forEachLine(path: path ?? audit.directory.path) { record, line in
             guard filter.matches(record) else { return }
             switch format {
             case .opa:
@@ -56,7 +56,7 @@ struct AuditExportCommand: ParsableCommand {
             case .ocsf:
                 output.line(try encoder.encode(ocsf.event(for: record)))
             case .jsonl:
-                output.line(try encoder.encode(record))
+                output.line(Data(line))
             }
         }
         output.flush()

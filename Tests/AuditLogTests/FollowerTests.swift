@@ -35,3 +35,25 @@ import Testing
         #expect(try follower.next(limit: 100).map(\.record.seq) == [16, 17, 18, 19, 20])
     }
 }
+
+/// Exported lines are the written lines, so an export verifies on its own.
+@Suite struct ExportLineTests {
+    @Test func linesReadBackAreTheBytesWritten() throws {
+        let temporary = TemporaryDirectory()
+        defer { temporary.cleanup() }
+        let writer = try makeWriter(temporary.audit, maxFileBytes: 1_000)
+        for index in 0..<30 { try writer.append(decisionEvent(index)) }
+        try writer.close()
+        var exported = [UInt8]()
+        try AuditLogReader.forEachLine(path: temporary.audit.path) { _, line in
+            exported += line
+            exported.append(10)
+        }
+        let file = temporary.path + "/export.jsonl"
+        try Data(exported).write(to: URL(fileURLWithPath: file))
+        let result = try AuditVerifier.verify(path: file, checkpointFile: "/nonexistent")
+        #expect(result.ok)
+        #expect(result.anchoredAtGenesis)
+        #expect(result.records == (try AuditVerifier.verify(path: temporary.audit.path).records))
+    }
+}

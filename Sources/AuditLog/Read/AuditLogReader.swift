@@ -11,6 +11,12 @@ public enum AuditLogReader {
     /// Calls `body` with every whole record of `path` (a file, or a directory's chain files in
     /// order). A partial last line is skipped; any other line that is not a record throws.
     public static func forEachRecord(path: String, _ body: (AuditRecord) throws -> Void) throws {
+        try forEachLine(path: path) { record, _ in try body(record) }
+    }
+
+    /// Like `forEachRecord`, with each record's exact line (without newline): exporting the
+    /// lines unchanged keeps the chain verifiable wherever they go.
+    public static func forEachLine(path: String, _ body: (AuditRecord, ArraySlice<UInt8>) throws -> Void) throws {
         for file in try files(path: path) {
             let content = try FileIO.readFile(file)
             var lineNumber = 0
@@ -26,7 +32,7 @@ public enum AuditLogReader {
                     throw AuditError(.corrupt, operation: "read", path: "\(file):\(lineNumber)",
                                      detail: "not an audit record", remedy: "run `cordon audit verify \(path)`")
                 }
-                try body(record)
+                try body(record, line)
             }
         }
     }

@@ -24,7 +24,6 @@ public final class AuditWriter: @unchecked Sendable {
     var pendingGap: AuditEvent.AuditGap?
     var unsyncedRecords = 0
     var uncheckpointedRecords = 0
-    var lastWritten: (seq: UInt64, hash: String)?
     var observers: [@Sendable () -> Void] = []
     var isClosed = false
 
@@ -87,9 +86,6 @@ public final class AuditWriter: @unchecked Sendable {
         }
         return result
     }
-
-    /// The sequence number and hash of the last record this writer wrote.
-    public var lastRecord: (seq: UInt64, hash: String)? { mutex.withLock { lastWritten } }
 
     /// Puts everything written so far on stable storage.
     public func sync() throws {
@@ -165,7 +161,6 @@ public final class AuditWriter: @unchecked Sendable {
         file.lastSeq = seq
         file.lastHash = hash
         active = file
-        lastWritten = (seq, hash)
         pendingGap = nil
         unsyncedRecords += batch.count
         uncheckpointedRecords += batch.count
