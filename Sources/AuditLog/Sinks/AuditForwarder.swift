@@ -110,7 +110,7 @@ public final class AuditForwarder: @unchecked Sendable {
     }
 
     private func run() {
-        let follower = AuditFollower(directory: directory, after: deliveredSeq)
+        var follower = AuditFollower(directory: directory, after: deliveredSeq)
         var batch = [(record: AuditRecord, line: [UInt8])]()
         var backoff = configuration.initialBackoff
         while !isStopping {
@@ -120,6 +120,9 @@ public final class AuditForwarder: @unchecked Sendable {
                 } catch {
                     logger.error("audit forwarder cannot read the log", metadata: ["sink": "\(configuration.name)",
                                                                                     "error": "\(error)"])
+                    // Start over from the cursor: a writer may have cut a partial record the
+                    // follower had half read.
+                    follower = AuditFollower(directory: directory, after: deliveredSeq)
                     pause(backoff)
                     backoff = min(backoff * 2, configuration.maxBackoff)
                     continue
