@@ -57,3 +57,22 @@ import Testing
         #expect(result.records == (try AuditVerifier.verify(path: temporary.audit.path).records))
     }
 }
+
+/// A follower that read half a record keeps going once a writer cuts it and writes on.
+@Suite struct FollowerRecoveryTests {
+    @Test func aCutPartialRecordDoesNotDerailTheFollower() throws {
+        let temporary = TemporaryDirectory()
+        defer { temporary.cleanup() }
+        try writeRecords(temporary.audit, count: 5)
+        let handle = try #require(FileHandle(forWritingAtPath: temporary.audit.activeFile))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":6,\"prev\":\"half a rec".utf8))
+        try handle.close()
+        let follower = AuditFollower(directory: temporary.audit, after: 0)
+        #expect(try follower.next(limit: 100).map(\.record.seq) == [1, 2, 3, 4, 5])
+        try writeRecords(temporary.audit, count: 2)
+        let next = try follower.next(limit: 100)
+        #expect(next.map(\.record.seq) == [6, 7, 8])
+        #expect(next.first?.record.event.kind == .auditGap)
+    }
+}

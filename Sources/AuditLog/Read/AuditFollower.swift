@@ -18,6 +18,8 @@ public final class AuditFollower {
     /// Bytes read but not yet consumed as whole lines.
     private var pending: [UInt8] = []
     private var readOffset = 0
+    /// The active file's size when the follower last started it over after a bad line.
+    private var resyncedAtSize: Int?
 
     /// A follower that hands out records with a sequence number above `after`.
     public init(directory: AuditDirectory, after: UInt64) {
@@ -74,8 +76,18 @@ public final class AuditFollower {
             do {
                 record = try AuditRecord.decode(line: line)
             } catch {
-                throw AuditError(.corrupt, operation: "follow", path: directory.path, detail: "a line is not an audit record",
-                                 remedy: "run `cordon audit verify`")
+                // A writer that found a partial record cuts it and appends after the cut, so
+                // bytes read before the cut may not join the ones after it. Read the file again
+                // from the start once; records already handed out are skipped by `position`.
+                let size = Int(try FileIO.stat(fd: descriptor, path: directory.activeFile).st_size)
+                guard isActiveFile, resyncedAtSize != size else {
+                    throw AuditError(.corrupt, operation: "follow", path: directory.path,
+                                     detail: "a line is not an audit record", remedy: "run `cordon audit verify`")
+                }
+                resyncedAtSize = size
+                pending = []
+                readOffset = 0
+                return
             }
             if record.seq > position {
                 position = record.seq
