@@ -129,10 +129,18 @@ static void exec_program(const struct cordon_launch_spec *spec, int error_pipe) 
     cordon_child_fail(error_pipe, CORDON_STEP_EXEC, saw_access ? EACCES : last_error, -1);
 }
 
-static void close_descriptors_except(int keep, int error_pipe) {
-    if (keep > 3 && syscall(__NR_close_range, 3U, (unsigned)keep - 1, 0U) < 0)
-        cordon_child_fail(error_pipe, CORDON_STEP_CLOSE_DESCRIPTORS, errno, -1);
-    if (syscall(__NR_close_range, (unsigned)keep + 1, ~0U, 0U) < 0)
+/* Closes every descriptor from 3 up except `first` and `second` (either may be -1). */
+static void close_descriptors_except(int first, int second, int error_pipe) {
+    int low = first < second ? first : second, high = first < second ? second : first;
+    unsigned next = 3;
+    int keep[2] = {low, high};
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < (int)next) continue;
+        if (keep[i] > (int)next && syscall(__NR_close_range, next, (unsigned)keep[i] - 1, 0U) < 0)
+            cordon_child_fail(error_pipe, CORDON_STEP_CLOSE_DESCRIPTORS, errno, -1);
+        next = (unsigned)keep[i] + 1;
+    }
+    if (syscall(__NR_close_range, next, ~0U, 0U) < 0)
         cordon_child_fail(error_pipe, CORDON_STEP_CLOSE_DESCRIPTORS, errno, -1);
 }
 
@@ -149,16 +157,9 @@ __attribute__((noreturn)) static void run_program(const struct cordon_launch_spe
             if (dup2(terminal, stream) < 0) cordon_child_fail(error_pipe, CORDON_STEP_STANDARD_STREAMS, errno, stream);
         }
     }
-    if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, error_pipe);
+    if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, -1, error_pipe);
     else if (terminal > 2) close(terminal);
     umask(umask_value);
-    /* The supervisor may ignore SIGPIPE or block signals; the program starts from the defaults. */
-    struct sigaction default_action;
-    memset(&default_action, 0, sizeof default_action);
-    default_action.sa_handler = SIG_DFL;
-    for (int sig = 1; sig < NSIG; sig++) {
-        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &default_action, NULL);
-    }
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
@@ -169,8 +170,7 @@ __attribute__((noreturn)) static void run_program(const struct cordon_launch_spe
 
 /* The first process after the program started: reap everything, pass signals on, and hand
    the program's raw wait status to the supervisor. */
-__attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec, struct cordon_child_fds fds,
-                                           const sigset_t *previous_mask) {
+__attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec, struct cordon_child_fds fds) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_handler = forward_signal;
@@ -179,7 +179,9 @@ __attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec
     /* As confined as the program; the error pipe stays open until this is done. */
     if (spec->layers & CORDON_LAYER_SECCOMP) cordon_child_apply_seccomp(spec, fds.error_pipe);
     close(fds.error_pipe);
-    sigprocmask(SIG_SETMASK, previous_mask, NULL);
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
     for (;;) {
         int status;
         pid_t pid = wait4(-1, &status, 0, NULL);
@@ -207,6 +209,20 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     } while (n < 0 && errno == EINTR);
     if (n != 1) _exit(127);
     close(fds.sync_pipe);
+    /* The supervisor's threads may block signals, ignore SIGPIPE or handle signals with Swift
+       code; the sandbox starts from the defaults. */
+    struct sigaction default_action;
+    memset(&default_action, 0, sizeof default_action);
+    default_action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &default_action, NULL);
+    }
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+    /* The host's descriptors, including the launch pipes of sandboxes other threads are starting
+       at this moment: holding those open would keep their launches from seeing our exec. */
+    if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, fds.channel, error_pipe);
 
     mode_t umask_value = umask(0);
     if (spec->layers & CORDON_LAYER_VIEW) {
@@ -249,14 +265,15 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     if (spec->layers & CORDON_LAYER_LANDLOCK) cordon_child_apply_landlock(spec, error_pipe);
     if (spec->layers & CORDON_LAYER_PROCESS) cordon_child_clear_capabilities(error_pipe);
 
-    sigset_t forwarded, previous;
+    sigset_t forwarded;
     sigemptyset(&forwarded);
     for (size_t i = 0; i < FORWARDED_COUNT; i++) sigaddset(&forwarded, forwarded_signals[i]);
-    sigprocmask(SIG_BLOCK, &forwarded, &previous);
+    sigprocmask(SIG_BLOCK, &forwarded, NULL);
     pid_t pid = cordon_raw_fork();
     if (pid < 0) cordon_child_fail(error_pipe, CORDON_STEP_FORK, errno, -1);
     if (pid == 0) run_program(spec, fds, terminal, umask_value);
     program_pid = pid;
     if (terminal >= 0) close(terminal);
-    reap(spec, fds, &previous);
+    if (!(spec->layers & CORDON_LAYER_PROCESS)) close_descriptors_except(error_pipe, fds.channel, error_pipe);
+    reap(spec, fds);
 }

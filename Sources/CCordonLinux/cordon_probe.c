@@ -35,6 +35,11 @@ int cordon_user_namespace_available(void) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EPERM;
 }
 
+int cordon_pidfd_open(pid_t pid) {
+    long fd = syscall(__NR_pidfd_open, pid, 0U);
+    return fd < 0 ? -errno : (int)fd;
+}
+
 int cordon_pidfd_send_signal(int pidfd, int signal) {
     return syscall(__NR_pidfd_send_signal, pidfd, signal, NULL, 0U) < 0 ? -errno : 0;
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,11 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     int pidfd = -1;
     unsigned long flags = clone_flags(spec->namespaces) | CLONE_PIDFD | SIGCHLD;
     /* A raw clone: the child runs on a copy of this stack, like fork, without glibc's atfork work. */
+    /* Blocked across the clone so no handler of this process runs in the child before it
+       resets them all. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
     pid_t pid = (pid_t)syscall(SYS_clone, flags, 0UL, &pidfd, 0UL, 0UL);
     if (pid == 0) {
         close(error_pipe[0]);
@@ -128,6 +134,7 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         cordon_child_main(spec, fds);
     }
     int clone_error = errno;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     close(error_pipe[1]);
     close(sync_pipe[0]);
     close(channel[1]);

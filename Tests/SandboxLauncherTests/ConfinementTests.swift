@@ -101,7 +101,7 @@ struct ConfinementTests {
     @Test("cgroup pids limit stops extra processes as root, and is reported off for a user who cannot set it")
     func cgroupPids() throws {
         let scratch = try Scratch()
-        var plan = Plans.base(scratch, script: "for i in 1 2 3 4 5 6; do sleep 30 & done 2> /out/err; true")
+        var plan = Plans.base(scratch, script: "sh -c 'for i in 1 2 3 4 5 6; do sleep 30 & done' 2> /out/err; true")
         plan.cgroupLimits = CgroupLimits(memoryBytes: 64 << 20, maxProcesses: 4)
         let process = try SandboxLauncher().launch(plan)
         let pids = process.report.entries.first { $0.layer == "cgroup.pids" }

@@ -10,6 +10,7 @@ import Testing
 /// (bound at /out) and a `data` directory it may only read (bound at /data).
 final class Scratch {
     let root: String
+    private let owned: Bool
     var out: String { root + "/out" }
     var data: String { root + "/data" }
 
@@ -17,13 +18,21 @@ final class Scratch {
         var template = Array("/tmp/cordon-launcher-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw Errno(rawValue: errno) }
         root = String(cString: made)
+        owned = true
         chmod(root, 0o755)
         mkdir(out, 0o777)
         chmod(out, 0o777)
         mkdir(data, 0o755)
     }
 
+    /// Uses a scratch directory another process made and will remove.
+    init(adopting root: String) {
+        self.root = root
+        owned = false
+    }
+
     deinit {
+        guard owned else { return }
         let words: [String] = ["/bin/rm", "-rf", root]
         var argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         var pid: pid_t = 0

@@ -21,18 +21,18 @@ struct StreamsTests {
     @Test("the pty master arrives and the program sees a terminal in the sandbox's own devpts")
     func pseudoTerminal() throws {
         let scratch = try Scratch()
-        var plan = Plans.base(scratch, script: "tty; test -t 0 && test -t 1 && echo interactive; ls /dev/pts")
+        var plan = Plans.base(scratch, script: "tty; test -t 0 && test -t 1 && echo interactive; echo /dev/pts/*")
         plan.terminal = .relayedPseudoTerminal
         let process = try SandboxLauncher().launch(plan)
         let master = try #require(process.terminal)
         let output = readAll(master)
         #expect(process.waitForExit() == .exited(0))
         try master.close()
-        let lines = output.split(whereSeparator: { $0 == "\r" || $0 == "\n" })
+        let lines = output.split(separator: "\r\n")
         #expect(lines.first == "/dev/pts/0")
         #expect(lines.contains("interactive"))
         // A new devpts instance holds only this sandbox's terminal.
-        #expect(lines.suffix(2) == ["0", "ptmx"])
+        #expect(lines.last == "/dev/pts/0 /dev/pts/ptmx")
     }
 
     @Test("without a terminal the program has no controlling tty")
@@ -51,7 +51,7 @@ struct StreamsTests {
         let process = try SandboxLauncher().launch(plan)
         #expect(process.listeners.count == 2)
         let listener = try #require(process.listeners.first)
-        let connection = accept4(listener.rawValue, nil, nil, SOCK_CLOEXEC)
+        let connection = accept(listener.rawValue, nil, nil)
         #expect(connection >= 0)
         let text = readAll(FileDescriptor(rawValue: connection))
         close(connection)
@@ -70,11 +70,11 @@ struct StreamsTests {
     @Test("the network namespace has loopback up and nothing else reachable")
     func loopbackOnly() throws {
         let scratch = try Scratch()
-        var plan = Plans.base(scratch, script: "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ' > /out/ifaces; (echo > /dev/tcp/127.0.0.1/9) 2>&1 | grep -o 'Connection refused' > /out/lo")
+        var plan = Plans.base(scratch, script: "cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d ' ' > /out/ifaces; (echo > /dev/tcp/127.0.0.1/9) 2>&1 | grep -q 'Connection refused' && echo refused > /out/lo")
         plan.argv = ["bash", "-c", plan.argv[2]]
         #expect(try run(plan) == .exited(0))
         #expect(scratch.read("out/ifaces") == "lo\n")
         // "refused" (not "unreachable"): loopback is up and answers.
-        #expect(scratch.read("out/lo") == "Connection refused\n")
+        #expect(scratch.read("out/lo") == "refused\n")
     }
 }

@@ -214,6 +214,9 @@ int cordon_seccomp_user_notification_available(void);
 /* 0 when the caller can create a user namespace, -errno otherwise (clones a child that exits). */
 int cordon_user_namespace_available(void);
 
+/* pidfd_open(2), no libc wrapper on Debian 12. A descriptor or -errno. */
+int cordon_pidfd_open(pid_t pid);
+
 /* pidfd_send_signal(2), no libc wrapper on Debian 12. 0 or -errno. */
 int cordon_pidfd_send_signal(int pidfd, int signal);
 
