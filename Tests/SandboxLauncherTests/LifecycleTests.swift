@@ -42,6 +42,24 @@ struct LifecycleTests {
         #expect(error.errno == .noSuchFileOrDirectory)
     }
 
+    @Test("a mount step that cannot be applied is a LaunchError naming the step and its paths")
+    func failingMountStep() throws {
+        let scratch = try Scratch()
+        var plan = Plans.base(scratch, script: "echo ran > /out/ran")
+        // After the root is read-only, no mount point can be created in it.
+        plan.mounts.append(.bind(source: scratch.data, target: "/late", writable: false, executable: false))
+        let error = try #require(throws: LaunchError.self) { try run(plan) }
+        #expect(error.layer == "view")
+        #expect(error.step == "mountMkdir")
+        #expect(error.errno == .readOnlyFileSystem)
+        #expect(error.message.contains("mount step \(plan.mounts.count - 1)") && error.message.contains("/late"))
+        #expect(scratch.read("out/ran") == nil)
+        // Positive control: the same step before the root is made read-only works.
+        plan.mounts.insert(plan.mounts.removeLast(), at: 0)
+        #expect(try run(plan) == .exited(0))
+        #expect(scratch.read("out/ran") == "ran\n")
+    }
+
     @Test("a missing program is a LaunchError at exec with ENOENT")
     func missingProgram() throws {
         let scratch = try Scratch()
