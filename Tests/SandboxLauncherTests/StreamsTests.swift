@@ -67,6 +67,27 @@ struct StreamsTests {
         for fd in process.listeners { try fd.close() }
     }
 
+    @Test("Landlock's port rules allow a connection to the granted port and refuse another")
+    func landlockPorts() throws {
+        let scratch = try Scratch()
+        let script = """
+            for port in 40123 40124; do if (echo hi > /dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo $port ok; else echo $port refused; fi; done > /out/ports
+            """
+        var plan = Plans.base(scratch, script: script)
+        plan.argv = ["bash", "-c", script]
+        plan.listeners = [LoopbackListener(address: "127.0.0.1", port: 40123), LoopbackListener(address: "127.0.0.1", port: 40124)]
+        var ruleset = Plans.landlock()
+        ruleset.portRules = [LandlockPortRule(port: 40123, access: .connectTCP)]
+        plan.landlock = ruleset
+        #expect(try run(plan) == .exited(0))
+        #expect(scratch.read("out/ports") == "40123 ok\n40124 refused\n")
+
+        // Positive control: without Landlock both listeners accept.
+        plan.layers = [.view, .seccomp, .process]
+        #expect(try run(plan) == .exited(0))
+        #expect(scratch.read("out/ports") == "40123 ok\n40124 ok\n")
+    }
+
     @Test("the network namespace has loopback up and nothing else reachable")
     func loopbackOnly() throws {
         let scratch = try Scratch()
