@@ -50,15 +50,29 @@ static int copy_path(char *buffer, size_t size, const char *path) {
     return 0;
 }
 
+/* Creates the parents of target, for a retry after ENOENT (most targets' parents exist, and
+   trying first saves a mkdir per path component). */
+static int make_parents_of(const char *target) {
+    char path[4096];
+    return copy_path(path, sizeof path, target) < 0 ? -1 : make_parents(path);
+}
+
+static int create_directory(const char *target, mode_t mode) {
+    if (mkdir(target, mode) == 0 || errno == EEXIST) return 0;
+    if (errno != ENOENT || make_parents_of(target) < 0) return -1;
+    return mkdir(target, mode) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+static int create_file(const char *target, int flags, mode_t mode) {
+    int fd = open(target, flags, mode);
+    if (fd < 0 && errno == ENOENT && make_parents_of(target) == 0) fd = open(target, flags, mode);
+    return fd;
+}
+
 /* Creates the mount point: a directory, or an empty file to bind a file over. */
 static int make_mount_point(const char *target, int directory) {
-    char path[4096];
-    if (copy_path(path, sizeof path, target) < 0 || make_parents(path) < 0) return -1;
-    if (directory) {
-        if (mkdir(target, 0755) < 0 && errno != EEXIST) return -1;
-        return 0;
-    }
-    int fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (directory) return create_directory(target, 0755);
+    int fd = create_file(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) return errno == EEXIST ? 0 : -1;
     close(fd);
     return 0;
@@ -144,17 +158,13 @@ static void bind_path(const struct cordon_mount_op *op, int device, int error_pi
 }
 
 static void write_file(const struct cordon_mount_op *op, int error_pipe, int index) {
-    char path[4096];
-    if (copy_path(path, sizeof path, op->target) < 0 || make_parents(path) < 0)
-        fail(error_pipe, CORDON_STEP_MOUNT_MKDIR, index);
-    int fd = open(op->target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, op->mode);
-    if (fd < 0) fail(error_pipe, CORDON_STEP_MOUNT_CREATE, index);
+    int fd = create_file(op->target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, op->mode);
+    if (fd < 0) fail(error_pipe, errno == ENOENT ? CORDON_STEP_MOUNT_MKDIR : CORDON_STEP_MOUNT_CREATE, index);
     if (cordon_write_all(fd, op->contents, op->contents_length) < 0) fail(error_pipe, CORDON_STEP_MOUNT_CREATE, index);
     close(fd);
 }
 
 static void apply_step(const struct cordon_mount_op *op, int error_pipe, int index) {
-    char path[4096];
     switch (op->kind) {
     case CORDON_MOUNT_TMPFS:
         if (make_mount_point(op->target, 1) < 0) fail(error_pipe, CORDON_STEP_MOUNT_MKDIR, index);
@@ -162,17 +172,15 @@ static void apply_step(const struct cordon_mount_op *op, int error_pipe, int ind
             fail(error_pipe, CORDON_STEP_MOUNT, index);
         break;
     case CORDON_MOUNT_DIRECTORY:
-        if (copy_path(path, sizeof path, op->target) < 0 || make_parents(path) < 0)
-            fail(error_pipe, CORDON_STEP_MOUNT_MKDIR, index);
-        if (mkdir(op->target, op->mode) < 0 && errno != EEXIST) fail(error_pipe, CORDON_STEP_MOUNT_CREATE, index);
+        if (create_directory(op->target, op->mode) < 0) fail(error_pipe, CORDON_STEP_MOUNT_CREATE, index);
         break;
     case CORDON_MOUNT_FILE:
         write_file(op, error_pipe, index);
         break;
     case CORDON_MOUNT_SYMLINK:
-        if (copy_path(path, sizeof path, op->target) < 0 || make_parents(path) < 0)
-            fail(error_pipe, CORDON_STEP_MOUNT_MKDIR, index);
-        if (symlink(op->source, op->target) < 0) fail(error_pipe, CORDON_STEP_MOUNT_CREATE, index);
+        if (symlink(op->source, op->target) < 0 &&
+            (errno != ENOENT || make_parents_of(op->target) < 0 || symlink(op->source, op->target) < 0))
+            fail(error_pipe, CORDON_STEP_MOUNT_CREATE, index);
         break;
     case CORDON_MOUNT_BIND:
         bind_path(op, 0, error_pipe, index);
