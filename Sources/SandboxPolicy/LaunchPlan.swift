@@ -61,6 +61,33 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     }
 }
 
+extension LaunchPlan {
+    private enum CodingKeys: String, CodingKey {
+        case argv, environment, workingDirectory, hostname, namespaces, idMapping, mounts, landlock, seccomp
+        case resourceLimits, cgroupLimits, terminal, layers, listeners
+    }
+
+    /// Decodes a plan; `listeners`, added after the first plans were written, defaults to none.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            argv: try c.decode([String].self, forKey: .argv),
+            environment: try c.decode([String].self, forKey: .environment),
+            workingDirectory: try c.decode(String.self, forKey: .workingDirectory),
+            hostname: try c.decode(String.self, forKey: .hostname),
+            namespaces: try c.decode(Namespaces.self, forKey: .namespaces),
+            idMapping: try c.decode(IDMapping.self, forKey: .idMapping),
+            mounts: try c.decode([MountStep].self, forKey: .mounts),
+            landlock: try c.decodeIfPresent(LandlockPlan.self, forKey: .landlock),
+            seccomp: try c.decode([SeccompProgram].self, forKey: .seccomp),
+            resourceLimits: try c.decode([ResourceLimit].self, forKey: .resourceLimits),
+            cgroupLimits: try c.decode(CgroupLimits.self, forKey: .cgroupLimits),
+            terminal: try c.decode(TerminalMode.self, forKey: .terminal),
+            layers: try c.decode(Layers.self, forKey: .layers),
+            listeners: try c.decodeIfPresent([LoopbackListener].self, forKey: .listeners) ?? [])
+    }
+}
+
 /// A listening TCP socket on a loopback address inside the sandbox.
 public struct LoopbackListener: Sendable, Equatable, Codable {
     /// A numeric loopback address: `127.0.0.1` (any of 127.0.0.0/8) or `::1`.
