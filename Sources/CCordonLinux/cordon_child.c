@@ -150,8 +150,10 @@ __attribute__((noreturn)) static void run_program(const struct cordon_launch_spe
     int error_pipe = fds.error_pipe;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         cordon_child_fail(error_pipe, CORDON_STEP_PARENT_DEATH_SIGNAL, errno, -1);
+    /* A session of its own in both modes: with inherited pipes this detaches the program from
+       the supervisor's controlling terminal, which /dev/tty would otherwise reach. */
+    if (setsid() < 0) cordon_child_fail(error_pipe, CORDON_STEP_SESSION, errno, -1);
     if (terminal >= 0) {
-        if (setsid() < 0) cordon_child_fail(error_pipe, CORDON_STEP_SESSION, errno, -1);
         if (ioctl(terminal, TIOCSCTTY, 0) < 0) cordon_child_fail(error_pipe, CORDON_STEP_CONTROLLING_TERMINAL, errno, -1);
         for (int stream = 0; stream < 3; stream++) {
             if (dup2(terminal, stream) < 0) cordon_child_fail(error_pipe, CORDON_STEP_STANDARD_STREAMS, errno, stream);

@@ -1,6 +1,9 @@
 /* Kernel feature probes and syscalls without libc wrappers on Debian 12. */
 #include "cordon_internal.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -42,4 +45,17 @@ int cordon_pidfd_open(pid_t pid) {
 
 int cordon_pidfd_send_signal(int pidfd, int signal) {
     return syscall(__NR_pidfd_send_signal, pidfd, signal, NULL, 0U) < 0 ? -errno : 0;
+}
+
+int cordon_open_pseudo_terminal(char *slave_path, size_t size) {
+    int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0) return -errno;
+    int unlock = 0, number = 0;
+    if (ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &number) < 0) {
+        int saved = errno;
+        close(master);
+        return -saved;
+    }
+    snprintf(slave_path, size, "/dev/pts/%d", number);
+    return master;
 }

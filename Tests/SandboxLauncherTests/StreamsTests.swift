@@ -35,13 +35,6 @@ struct StreamsTests {
         #expect(lines.last == "/dev/pts/0 /dev/pts/ptmx")
     }
 
-    @Test("without a terminal the program has no controlling tty")
-    func noTerminal() throws {
-        let scratch = try Scratch()
-        #expect(try run(Plans.base(scratch, script: "if test -t 0; then echo tty; else echo none; fi > /out/tty; </dev/tty 2>/dev/null && echo opened >> /out/tty; true")) == .exited(0))
-        #expect(scratch.read("out/tty") == "none\n")
-    }
-
     @Test("a listener made inside arrives and accepts a connection made inside over loopback")
     func listener() throws {
         let scratch = try Scratch()

@@ -214,6 +214,10 @@ int cordon_seccomp_user_notification_available(void);
 /* 0 when the caller can create a user namespace, -errno otherwise (clones a child that exits). */
 int cordon_user_namespace_available(void);
 
+/* Opens a new pty master (close-on-exec, not a controlling terminal) in the host's devpts,
+   unlocks it and writes the slave's path; the master or -errno. ioctl is variadic. */
+int cordon_open_pseudo_terminal(char *slave_path, size_t size);
+
 /* pidfd_open(2), no libc wrapper on Debian 12. A descriptor or -errno. */
 int cordon_pidfd_open(pid_t pid);
 
