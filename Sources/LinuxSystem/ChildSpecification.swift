@@ -83,7 +83,7 @@ public enum ChildMount: Sendable, Equatable {
 }
 
 /// A Landlock ruleset in kernel bits.
-public struct ChildLandlock: Sendable, Equatable {
+public struct ChildLandlock: Sendable {
     /// The kernel's ABI; decides the size of the ruleset attribute passed to the kernel.
     public var abi: Int
     public var handledFilesystem: UInt64
@@ -103,12 +103,6 @@ public struct ChildLandlock: Sendable, Equatable {
         self.scopes = scopes
         self.pathRules = pathRules
         self.portRules = portRules
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.abi == b.abi && a.handledFilesystem == b.handledFilesystem && a.handledNetwork == b.handledNetwork
-            && a.scopes == b.scopes && a.pathRules.elementsEqual(b.pathRules, by: { $0 == $1 })
-            && a.portRules.elementsEqual(b.portRules, by: { $0 == $1 })
     }
 }
 

@@ -71,11 +71,6 @@ public final class SandboxChild: @unchecked Sendable {
         return state.waitStatus
     }
 
-    /// The raw wait status if the program has exited, without blocking.
-    public var exitStatusIfExited: Int32? {
-        state.exited.isOpen ? state.waitStatus : nil
-    }
-
     /// Sends `signal` to the sandbox's first process, which passes it on to the program
     /// (SIGKILL ends the whole sandbox).
     public func signal(_ signal: Int32) throws(LinuxSystemError) {
@@ -153,12 +148,6 @@ private final class Latch: @unchecked Sendable {
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
         condition.deallocate()
-    }
-
-    var isOpen: Bool {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return opened
     }
 
     func open() {
