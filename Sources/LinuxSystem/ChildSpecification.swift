@@ -70,15 +70,23 @@ public struct ChildSpecification: Sendable {
 public enum ChildMount: Sendable, Equatable {
     /// tmpfs with mount options such as `mode=0755,size=1048576`.
     case tmpfs(target: String, options: String)
+    /// A directory (and its missing parents).
     case directory(target: String, mode: UInt32)
+    /// A file with the given contents.
     case file(target: String, contents: [UInt8], mode: UInt32)
+    /// A symbolic link.
     case symlink(target: String, destination: String)
+    /// A recursive bind, read-only unless writable, noexec unless executable, always nosuid and nodev.
     case bind(source: String, target: String, writable: Bool, executable: Bool)
+    /// A device node bound from the host (nosuid, noexec).
     case device(source: String, target: String)
+    /// A fresh procfs with its sensitive entries read-only or masked.
     case proc(target: String)
     /// devpts at `target`, with a symlink at `ptmxLink` pointing to `ptmxDestination`.
     case devpts(target: String, ptmxLink: String, ptmxDestination: String)
+    /// Hides a file (with /dev/null) or a directory (with an empty read-only tmpfs).
     case mask(target: String)
+    /// Makes the mount at target read-only.
     case remountReadOnly(target: String)
 }
 
@@ -86,10 +94,15 @@ public enum ChildMount: Sendable, Equatable {
 public struct ChildLandlock: Sendable {
     /// The kernel's ABI; decides the size of the ruleset attribute passed to the kernel.
     public var abi: Int
+    /// `LANDLOCK_ACCESS_FS_*` bits the ruleset handles.
     public var handledFilesystem: UInt64
+    /// `LANDLOCK_ACCESS_NET_*` bits the ruleset handles.
     public var handledNetwork: UInt64
+    /// `LANDLOCK_SCOPE_*` bits.
     public var scopes: UInt64
+    /// Paths in the final root and the rights granted beneath them.
     public var pathRules: [(path: String, access: UInt64)]
+    /// TCP ports and the rights granted on them.
     public var portRules: [(port: UInt16, access: UInt64)]
 
     /// Creates a ruleset.
@@ -108,6 +121,7 @@ public struct ChildLandlock: Sendable {
 
 /// One `struct sock_filter`.
 public struct ChildBPFInstruction: Sendable, Equatable {
+    /// The `sock_filter` fields.
     public var code: UInt16, jt: UInt8, jf: UInt8, k: UInt32
     /// Creates an instruction.
     public init(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32) {
@@ -120,6 +134,7 @@ public struct ChildBPFInstruction: Sendable, Equatable {
 
 /// One `setrlimit` call.
 public struct ChildResourceLimit: Sendable, Equatable {
+    /// `RLIMIT_*` and the soft and hard values.
     public var resource: Int32, soft: UInt64, hard: UInt64
     /// Creates a limit.
     public init(resource: Int32, soft: UInt64, hard: UInt64) {
