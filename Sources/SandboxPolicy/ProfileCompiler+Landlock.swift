@@ -8,7 +8,8 @@
 /// files go into its existing subdirectories); `cordon doctor` lists the protections and the
 /// README says which directories become levels.
 extension ProfileCompiler {
-    func landlockPlan(for view: View) -> LandlockPlan {
+    func landlockPlan(for fullView: View, viewLayer: Bool) -> LandlockPlan {
+        let view = viewLayer ? fullView : Self.hostOnly(fullView)
         let abi = min(kernel.landlockABI ?? 1, Self.highestLandlockABI)
         let handled = Self.handledRights(abi: abi)
         var rules: [LandlockPathRule] = []
@@ -40,6 +41,16 @@ extension ProfileCompiler {
         return LandlockPlan(
             minimumABI: abi, handledFilesystem: handled, handledNetwork: [],
             scopes: abi >= 6 ? [.abstractUnixSocket, .signal] : [], pathRules: rules, portRules: [])
+    }
+
+    /// Without the view layer the rules apply to the host's own tree, where Cordon's tmpfs
+    /// directories (home, /tmp, /dev) are the real ones: only host grants, the device nodes
+    /// one by one, /proc and /etc's listing stay.
+    static func hostOnly(_ view: View) -> View {
+        var hostView = view
+        hostView.grants = view.grants.filter { $0.backing == .host || ["/etc", "/etc/passwd", "/etc/group", "/proc"].contains($0.path) }
+            + devices.map { Grant(path: "/dev/" + $0, access: [.read, .write, .devices], isDirectory: false, backing: .host) }
+        return hostView
     }
 
     /// Every file system right the given ABI knows: all of them are handled, so none is

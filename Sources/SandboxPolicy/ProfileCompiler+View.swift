@@ -77,8 +77,16 @@ extension ProfileCompiler {
 
         // Mounts that may nest in each other, applied parents first.
         var layered: [(path: String, step: MountStep)] = []
+        var hostGrants = [Grant(path: profile.workspace, access: [.read, .write, .execute], isDirectory: true, backing: .host)]
+        for directory in gitDirectories(of: profile.workspace) where !PathText.isWithin(directory, profile.workspace) {
+            hostGrants.append(Grant(path: directory, access: [.read, .write], isDirectory: true, backing: .host))
+        }
+        for capability in profile.capabilities {
+            if let grant = try grant(for: capability), !grants.contains(grant), !hostGrants.contains(grant) { hostGrants.append(grant) }
+        }
+        // The empty home, unless a grant shows the real one (then it is not emptied).
         let home = user.home
-        if home != "/" && !PathText.isWithin(home, profile.workspace) && !Self.isSystemPath(home) {
+        if home != "/" && !Self.isSystemPath(home) && !hostGrants.contains(where: { $0.isDirectory && PathText.isWithin(home, $0.path) }) {
             layered.append((home, .tmpfs(target: home, mode: 0o700, sizeBytes: Self.tmpfsSize)))
             for name in Self.homeDirectories {
                 let path = PathText.join(home, name)
@@ -86,13 +94,6 @@ extension ProfileCompiler {
                 grants.append(Grant(path: path, access: [.read, .write, .execute], isDirectory: true, backing: .synthetic))
             }
             grants.append(Grant(path: home, access: [.read, .write, .execute], isDirectory: true, backing: .synthetic))
-        }
-        var hostGrants = [Grant(path: profile.workspace, access: [.read, .write, .execute], isDirectory: true, backing: .host)]
-        for directory in gitDirectories(of: profile.workspace) where !PathText.isWithin(directory, profile.workspace) {
-            hostGrants.append(Grant(path: directory, access: [.read, .write], isDirectory: true, backing: .host))
-        }
-        for capability in profile.capabilities {
-            if let grant = try grant(for: capability), !grants.contains(grant), !hostGrants.contains(grant) { hostGrants.append(grant) }
         }
         // A host grant beneath the private /tmp may make /tmp a level (see the Landlock plan),
         // where nothing can be created directly: programs then get a directory of their own
@@ -133,9 +134,11 @@ extension ProfileCompiler {
         func require(_ expected: FileKind, _ noun: String) throws(CapabilityError) {
             guard kind == expected else { throw Self.wrongKind(text, path, kind, expected: noun) }
         }
-        guard !["/dev", "/proc", "/tmp"].contains(where: { PathText.isWithin(path, $0) }) else {
-            throw .path(operation: "grant \(text)", path: path, reason: "it lies in a directory Cordon makes fresh for every session (/dev, /proc, /tmp)",
-                        remedy: "the default view already offers what programs need there; name a file outside these directories")
+        // Host files below /tmp are bound into the private /tmp; /tmp itself, /dev and /proc
+        // are made fresh for every session.
+        guard path != "/tmp", !["/dev", "/proc"].contains(where: { PathText.isWithin(path, $0) }) else {
+            throw .path(operation: "grant \(text)", path: path, reason: "Cordon makes /tmp, /dev and /proc fresh for every session",
+                        remedy: "the default view already offers what programs need there; name a file or directory inside them, or elsewhere")
         }
         switch capability {
         case .readFile:

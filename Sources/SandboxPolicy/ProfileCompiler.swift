@@ -28,7 +28,7 @@ public struct ProfileCompiler: Sendable {
         try validate(profile)
         let (report, layers) = try enforcement(for: profile)
         let view = try buildView(for: profile)
-        let landlock = layers.contains(.landlock) ? landlockPlan(for: view) : nil
+        let landlock = layers.contains(.landlock) ? landlockPlan(for: view, viewLayer: layers.contains(.view)) : nil
         var seccomp: [SeccompProgram] = []
         if layers.contains(.seccomp) {
             seccomp.append(try CordonSeccompPolicy.filter.compile())

@@ -9,17 +9,26 @@ public struct ClipboardEscapeFilter: Sendable {
         case text
         /// Saw ESC.
         case escape
-        /// Inside `ESC ]`, collecting the first bytes to learn the OSC number.
-        case oscPrefix([UInt8])
-        /// Inside an OSC 52: `kept` holds it when it may pass; `sawEscape` for `ESC \`.
-        case clipboard(kept: [UInt8]?, sawEscape: Bool)
+        /// Inside `ESC ]`, matching the bytes of `52;` in `held`.
+        case oscPrefix
+        /// Inside an OSC 52 (`held` has it while it may still pass).
+        case clipboard
+        /// Inside an OSC 52, right after an ESC (a `\` ends it).
+        case clipboardEscape
     }
 
     private var state: State = .text
+    /// Bytes of an undecided or passing sequence.
+    private var held: [UInt8] = []
+    /// Whether `held` is kept for passing (granted writes, not yet too long).
+    private var keeping = false
     /// Whether clipboard writes pass.
     public let allowWrites: Bool
     /// The longest clipboard write that passes (larger ones are dropped).
     public static let maximumPassedLength = 1 << 20
+
+    private static let introducer: [UInt8] = [0x1b, UInt8(ascii: "]")]
+    private static let number = Array("52;".utf8)
 
     /// Creates a filter.
     public init(allowWrites: Bool) { self.allowWrites = allowWrites }
@@ -33,32 +42,42 @@ public struct ClipboardEscapeFilter: Sendable {
                 if byte == 0x1b { state = .escape } else { output.append(byte) }
             case .escape:
                 if byte == UInt8(ascii: "]") {
-                    state = .oscPrefix([])
+                    held = Self.introducer
+                    state = .oscPrefix
                 } else {
                     output.append(0x1b)
-                    if byte == 0x1b { state = .escape } else {
+                    if byte != 0x1b {
                         output.append(byte)
                         state = .text
                     }
                 }
-            case .oscPrefix(var prefix):
-                prefix.append(byte)
-                if prefix == Array("52;".utf8) {
-                    state = .clipboard(kept: allowWrites ? [0x1b, UInt8(ascii: "]")] + prefix : nil, sawEscape: false)
-                } else if Array("52;".utf8).starts(with: prefix) {
-                    state = .oscPrefix(prefix)
-                } else {
-                    output += [0x1b, UInt8(ascii: "]")] + prefix
+            case .oscPrefix:
+                held.append(byte)
+                let matched = held.count - Self.introducer.count
+                if byte != Self.number[matched - 1] {
+                    output += held
+                    held = []
                     state = .text
+                } else if matched == Self.number.count {
+                    keeping = allowWrites
+                    if !keeping { held = [] }
+                    state = .clipboard
                 }
-            case .clipboard(var kept, let sawEscape):
-                kept?.append(byte)
-                if byte == 0x07 || (sawEscape && byte == UInt8(ascii: "\\")) {
-                    if let sequence = kept, !Self.isQuery(sequence) { output += sequence }
+            case .clipboard, .clipboardEscape:
+                if keeping {
+                    held.append(byte)
+                    if held.count > Self.maximumPassedLength {
+                        keeping = false
+                        held = []
+                    }
+                }
+                if byte == 0x07 || (state == .clipboardEscape && byte == UInt8(ascii: "\\")) {
+                    if keeping && !Self.isQuery(held) { output += held }
+                    held = []
+                    keeping = false
                     state = .text
                 } else {
-                    if let count = kept?.count, count > Self.maximumPassedLength { kept = nil }
-                    state = .clipboard(kept: kept, sawEscape: byte == 0x1b)
+                    state = byte == 0x1b ? .clipboardEscape : .clipboard
                 }
             }
         }
@@ -67,7 +86,7 @@ public struct ClipboardEscapeFilter: Sendable {
 
     /// `ESC ] 52 ; selection ; ? terminator`.
     private static func isQuery(_ sequence: [UInt8]) -> Bool {
-        let body = sequence.dropFirst(5).prefix { $0 != 0x07 && $0 != 0x1b }
+        let body = sequence.dropFirst(introducer.count + number.count).prefix { $0 != 0x07 && $0 != 0x1b }
         guard let separator = body.firstIndex(of: UInt8(ascii: ";")) else { return false }
         return Array(body[body.index(after: separator)...]) == [UInt8(ascii: "?")]
     }

@@ -16,7 +16,10 @@ public enum ProgramExit: Sendable, Equatable {
 protocol RunningProgram {
     /// The pty master, when the program has a relayed terminal.
     var terminalDescriptor: Int32? { get }
-    /// Blocks until the program has exited (called once SIGCHLD says the sandbox ended).
+    /// Whether the sandbox has ended, without blocking (SIGCHLD also comes from helpers the
+    /// launcher forks).
+    var hasExited: Bool { get }
+    /// Blocks until the program has exited.
     func waitForExit() -> ProgramExit
     /// Passes `signal` on to the program.
     func forward(_ signal: Int32)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SandboxLauncher
 import SandboxPolicy
 
@@ -24,6 +27,14 @@ extension Session {
 
 extension SandboxProcess: RunningProgram {
     var terminalDescriptor: Int32? { terminal?.rawValue }
+
+    /// Looks without reaping (`WNOWAIT`): the launcher's own thread reaps the sandbox, and
+    /// once it has, the pid is no child any more (`ECHILD`), which also means it ended.
+    var hasExited: Bool {
+        var info = siginfo_t()
+        if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return errno == ECHILD }
+        return info.si_signo == SIGCHLD
+    }
 
     func waitForExit() -> ProgramExit {
         switch waitForExit() as ExitStatus {

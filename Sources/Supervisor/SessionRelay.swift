@@ -35,7 +35,7 @@ enum SessionRelay {
                 case signals.descriptor:
                     while let (signal, fromKernel) = signals.next() {
                         switch signal {
-                        case SIGCHLD: exit = program.waitForExit()
+                        case SIGCHLD: if program.hasExited { exit = program.waitForExit() }
                         case SIGWINCH: if isatty(input) == 1 { TerminalControl.copyWindowSize(from: input, to: master) }
                         // Keys reach the agent as bytes in raw mode; a terminal's own signal is
                         // only a hang-up, which the agent must hear about.
@@ -75,7 +75,7 @@ enum SessionRelay {
             if poll(&fds, 1, -1) < 0 { continue }
             while let (signal, fromKernel) = signals.next() {
                 switch signal {
-                case SIGCHLD: return program.waitForExit()
+                case SIGCHLD: if program.hasExited { return program.waitForExit() }
                 case SIGWINCH: continue
                 // A terminal's Ctrl-C already reached the program, which shares our process
                 // group; only signals sent to Cordon itself are passed on.

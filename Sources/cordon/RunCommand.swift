@@ -70,11 +70,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layers to keep on: all, or view, landlock, seccomp (comma-separated) to test layers alone.", valueName: "list", visibility: .hidden))
     var layers: String = "all"
 
-    @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The program and its arguments, after --.", valueName: "program"))
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The program and its arguments, after --.", valueName: "program"))
     var program: [String] = []
 
     mutating func validate() throws {
-        if program.first == "--" { program.removeFirst() }
         guard !program.isEmpty else { throw ValidationError("name the program to run after --, e.g. cordon run -- bash") }
         _ = try Self.parseLayers(layers)
     }

@@ -56,7 +56,7 @@ import Testing
     @Test func wrongKindOrMissingPathIsAnError() throws {
         let compiler = ProfileFixtures.compiler()
         for capability in [Capability.readFile("/home/ada/notes"), .readDirectory("/home/ada/notes/todo.txt"), .writeDirectory("/nope"),
-                           .unixSocket("/home/ada/notes/todo.txt"), .readFile("/tmp/x")] {
+                           .unixSocket("/home/ada/notes/todo.txt"), .readDirectory("/tmp"), .readFile("/proc/self/environ")] {
             #expect(throws: CapabilityError.self, "\(capability)") { try compiler.compile(ProfileFixtures.profile([capability])) }
         }
     }

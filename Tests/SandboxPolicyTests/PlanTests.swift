@@ -169,6 +169,18 @@ import Testing
         #expect(throws: CapabilityError.self) { try ProfileFixtures.compiler(kernel: kernel).compile(wantsMemory) }
     }
 
+    @Test func landlockAloneCoversOnlyTheHostsOwnFiles() throws {
+        var profile = ProfileFixtures.profile()
+        profile.layers = [.landlock, .process]
+        let plan = try ProfileFixtures.compiler().compile(profile).plan
+        #expect(plan.mounts.isEmpty)
+        let paths = Set(try #require(plan.landlock).pathRules.map(\.path))
+        #expect(!paths.contains(ProfileFixtures.home))
+        #expect(!paths.contains("/tmp"))
+        #expect(!paths.contains("/dev"))
+        #expect(paths.isSuperset(of: ["/dev/null", "/usr", "/proc", ProfileFixtures.workspace + "/src"]))
+    }
+
     @Test func oneLayerAloneLeavesTheOthersOut() throws {
         var profile = ProfileFixtures.profile()
         profile.layers = .seccomp
