@@ -26,6 +26,6 @@ public struct BuiltinRegistry: Sendable {
 
     /// The categories' lists, concatenated. Add a category here when its file lands.
     static var allCategories: [Builtin] {
-        arithmetic + comparison + sets + aggregates + arrays + objects + types + casts
+        arithmetic + comparison + sets + aggregates + arrays + objects + types + casts + strings
     }
 }
