@@ -72,7 +72,7 @@ import Testing
 }
 
 private enum BigIntLiteral {
-    static let big = BigInt("12345678901234567890")!
+    static let big = BigInt(1_234_567_890) * BigInt(10_000_000_000) + BigInt(1_234_567_890)
 }
 
 import BigInt

@@ -39,13 +39,23 @@ enum YAMLText {
         return try value(node, depth: 0)
     }
 
+    /// go-yaml's wording: scanner errors give the 1-based line of the problem, parser errors
+    /// the 0-based one (falling back to the context's), and no line when that is zero.
     private static func describe(_ error: YamlError) -> String {
+        var line = 0
+        let problem: String
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return "yaml: line \(mark.line): \(problem)"
+        case .scanner(_, let p, let mark, _):
+            problem = p
+            line = mark.line
+        case .parser(let context, let p, let mark, _):
+            problem = p
+            line = mark.line - 1
+            if line <= 0, let context { line = context.mark.line - 1 }
         default:
             return "yaml: \(error)"
         }
+        return line > 0 ? "yaml: line \(line): \(problem)" : "yaml: \(problem)"
     }
 
     private static func value(_ node: Node, depth: Int) throws -> Value {
