@@ -174,8 +174,8 @@ extension Evaluator {
     /// the dynamic key path and the value of each solution.
     func evalRuleChain(_ r: CRule, _ args: [Value], _ k: ([Value], Value) throws -> Void) throws {
         var produced = false
-        let constant = r.value.isConstant && r.tail.isEmpty
         for step in [r] + r.elseRules {
+            let constant = step.value.isConstant && step.tail.isEmpty
             let f = Frame(size: step.frameSize)
             let halt = Halt()
             do {

@@ -123,7 +123,8 @@ extension Parser {
             }
             term = Term(.template(parts), loc)
         case .ident(let name):
-            if keywords.contains(name) && !keywordUsedAsName() {
+            let calledKeyword = name == "contains" && peekToken.kind == .punct("(")
+            if keywords.contains(name) && !keywordUsedAsName() && !calledKeyword {
                 switch name {
                 case "true": advance(); term = Term(.scalar(.bool(true)), loc)
                 case "false": advance(); term = Term(.scalar(.bool(false)), loc)
