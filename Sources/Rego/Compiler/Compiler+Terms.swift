@@ -93,8 +93,7 @@ extension Compiler {
         if parts[0] == "data" {
             let path = Array(parts.dropFirst())
             if let n = findNode(path), n.hasRules {
-                let arity = n.rules.first?.args.count ?? n.defaultRule?.args.count
-                return (.function(path), arity)
+                return (.function(path), functionArity[path] ?? n.rules.first?.args.count)
             }
             throw RegoError(.type, "undefined function \(parts.joined(separator: "."))", loc)
         }
@@ -186,11 +185,21 @@ extension Compiler {
         case .unify(let a, let b):
             kind = .unify(try term(a, scope), try term(b, scope))
         case .assign(let a, let b):
-            kind = .unify(try term(a, scope), try term(b, scope))
-        case .someDecl:
+            let rhs = try term(b, scope)
+            for n in Compiler.patternNames(a) {
+                if scope.declared.contains(n) {
+                    throw RegoError(.compile, "var \(n) assigned above", e.location)
+                }
+                declare(n, scope)
+            }
+            kind = .unify(try term(a, scope), rhs)
+        case .someDecl(let ts):
+            for t in ts { if let n = t.variableName { declare(n, scope) } }
             kind = .declaration
         case .someIn(let k, let v, let c):
-            kind = .someIn(key: try k.map { try term($0, scope) }, value: try term(v, scope), collection: try term(c, scope))
+            let coll = try term(c, scope)
+            for t in [k, v].compactMap({ $0 }) { for n in Compiler.patternNames(t) { declare(n, scope) } }
+            kind = .someIn(key: try k.map { try term($0, scope) }, value: try term(v, scope), collection: coll)
         case .every(let k, let v, let d, let body):
             let dom = try term(d, scope)
             let inner = Scope(parent: scope)

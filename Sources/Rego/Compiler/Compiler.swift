@@ -7,6 +7,8 @@ final class Compiler {
     var errors: [RegoError] = []
     /// Per package path: the first names of its rules.
     var packageRules: [[String]: Set<String>] = [:]
+    /// Arity of each user function by node path, known before any body is compiled.
+    var functionArity: [[String]: Int] = [:]
 
     // Per-rule state.
     var module: Module?
@@ -60,10 +62,9 @@ final class Compiler {
             for r in m.rules {
                 let prefix = Compiler.staticPrefix(r.ref)
                 packageRules[m.packagePath, default: []].insert(prefix[0])
-                var p = m.packagePath + prefix
-                // `p contains x` and `p[x]` with a dynamic last operand keep their node at the static part
-                if r.kind == .contains, prefix.count == r.ref.count { p = m.packagePath + prefix }
+                let p = m.packagePath + prefix
                 let n = node(p)
+                if r.kind == .function { functionArity[p] = r.args.count }
                 var a: RuleNode? = root
                 for k in p {
                     a?.hasRules = true
@@ -163,12 +164,18 @@ final class Compiler {
         declareBody(r.body, scope, extra: Array(r.ref.dropFirst(staticCount)) + (r.value.map { [$0] } ?? []))
         let args = try r.args.map { try term($0, scope) }
         for a in args { Analysis.slots(a, into: &argSlots) }
+        let body = try compileBody(r.body, scope, bound: argSlots)
         let tail = try r.ref.dropFirst(staticCount).map { try term($0, scope) }
         let value = try r.value.map { try term($0, scope) } ?? .value(.bool(true))
-        let body = try compileBody(r.body, scope, bound: argSlots)
         var headSlots: Set<Int> = []
-        for t in tail { Analysis.slots(t, into: &headSlots) }
+        var iterated: Set<Int> = []
+        for t in tail {
+            Analysis.slots(t, into: &headSlots)
+            Analysis.refPathSlots(t, into: &iterated)
+        }
         Analysis.slots(value, into: &headSlots)
+        Analysis.refPathSlots(value, into: &iterated)
+        headSlots.subtract(iterated)
         var bound = argSlots
         for e in body.exprs { bound.formUnion(Analysis.outputs(e)) }
         if let v = headSlots.subtracting(bound).sorted().first {
@@ -193,19 +200,22 @@ final class Compiler {
     /// Allocates the variables a body uses at its own level before compiling it, so that a nested
     /// comprehension that mentions one of them captures it rather than declaring its own.
     func declareBody(_ body: [Expr], _ scope: Scope, extra: [Term] = []) {
+        // Declared variables (`:=`, `some`) come into scope where they are declared, so a
+        // comprehension before the declaration does not see them.
+        var explicit: Set<String> = []
         for e in body {
             switch e.kind {
-            case .someDecl(let ts): for t in ts { if let n = t.variableName { declare(n, scope) } }
+            case .someDecl(let ts): for t in ts { if let n = t.variableName { explicit.insert(n) } }
             case .someIn(let k, let v, _):
-                for t in [k, v].compactMap({ $0 }) { for n in Compiler.patternNames(t) { declare(n, scope) } }
-            case .assign(let l, _): for n in Compiler.patternNames(l) { declare(n, scope) }
+                for t in [k, v].compactMap({ $0 }) { explicit.formUnion(Compiler.patternNames(t)) }
+            case .assign(let l, _): explicit.formUnion(Compiler.patternNames(l))
             default: break
             }
         }
         var names: [String] = []
         for t in extra { Compiler.names(t, into: &names) }
         for e in body { Compiler.names(e, into: &names) }
-        for n in names where n != "_" && scope.lookup(n) == nil && !isGlobalName(n) {
+        for n in names where n != "_" && !explicit.contains(n) && scope.lookup(n) == nil && !isGlobalName(n) {
             scope.names[n] = slots.next(n)
         }
     }

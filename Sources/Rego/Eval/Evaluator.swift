@@ -85,6 +85,10 @@ final class Evaluator {
             }
         case .every(let key, let value, let domain, let body):
             try evalTerm(domain, f) { d in
+                switch d {
+                case .array, .object, .set: break
+                default: return
+                }
                 var all = true
                 try self.iterate(d) { kv, vv in
                     guard all else { return }

@@ -33,7 +33,7 @@ extension Parser {
 
     mutating func parseTermOr() throws -> Term {
         var lhs = try parseTermAnd()
-        while isPunct("|") {
+        while isPunct("|") && !stopAtBar {
             advance()
             let rhs = try parseTermAnd()
             lhs = Term(.call("or", [lhs, rhs]), lhs.location)
@@ -142,13 +142,34 @@ extension Parser {
             }
         case .punct("["):
             advance()
+            let saved = stopAtBar
+            stopAtBar = false
+            defer { stopAtBar = saved }
             term = try parseArray(loc)
         case .punct("{"):
             advance()
+            let saved = stopAtBar
+            stopAtBar = false
+            defer { stopAtBar = saved }
             term = try parseBrace(loc)
         case .punct("("):
             advance()
-            let inner = try parseTermInfix()
+            let saved = stopAtBar
+            stopAtBar = false
+            defer { stopAtBar = saved }
+            var inner = try parseTermInfix()
+            if isPunct(",") {
+                advance()
+                let v = try parseTermRelation()
+                guard isIdent("in") else { throw unexpected(expected: "in") }
+                advance()
+                let coll = try parseTermRelation()
+                inner = Term(.call("internal.member_3", [inner, v, coll]), inner.location)
+                while isIdent("in") && !keywordUsedAsName() {
+                    advance()
+                    inner = Term(.call("internal.member_2", [inner, try parseTermRelation()]), inner.location)
+                }
+            }
             try expectPunct(")")
             term = inner
         default:
@@ -194,12 +215,20 @@ extension Parser {
         return Term(.ref(term, [step]), term.location)
     }
 
+    /// A term that may be a comprehension head: `|` after it starts the body.
+    mutating func parseHead() throws -> Term {
+        let saved = stopAtBar
+        stopAtBar = true
+        defer { stopAtBar = saved }
+        return try parseTermInfix()
+    }
+
     mutating func parseArray(_ loc: SourceLocation) throws -> Term {
         if isPunct("]") {
             advance()
             return Term(.array([]), loc)
         }
-        let first = try parseTermInfix()
+        let first = try parseHead()
         if isPunct("|") {
             advance()
             let body = try parseLiterals(until: "]")
@@ -221,10 +250,10 @@ extension Parser {
             advance()
             return Term(.object([]), loc)
         }
-        let first = try parseTermInfix()
+        let first = try parseHead()
         if isPunct(":") {
             advance()
-            let value = try parseTermInfix()
+            let value = try parseHead()
             if isPunct("|") {
                 advance()
                 let body = try parseLiterals(until: "}")

@@ -5,6 +5,8 @@ struct Parser {
     var tokens: [Token]
     var index = 0
     let file: String
+    /// True while parsing a comprehension head, where `|` ends the term instead of meaning union.
+    var stopAtBar = false
 
     init(_ source: String, file: String, row: Int = 1, col: Int = 1) throws {
         var lexer = Lexer(source, file: file, row: row, col: col)
@@ -194,14 +196,17 @@ struct Parser {
 
     mutating func parseLiterals(until close: String?) throws -> [Expr] {
         var body: [Expr] = []
+        var separated = true
         while true {
             if let c = close, isPunct(c) { return body }
             if current.kind == .eof { return body }
             if isPunct(";") {
                 advance()
+                separated = true
                 continue
             }
-            if !body.isEmpty && !current.newlineBefore && !isPunct(";") { throw unexpected() }
+            if !separated && !current.newlineBefore { throw unexpected() }
+            separated = false
             body.append(try parseLiteral())
         }
     }
@@ -287,7 +292,11 @@ struct Parser {
             guard isIdent("in") else { throw unexpected(expected: "in") }
             advance()
             let coll = try parseTermRelation()
-            let call = Term(.call("internal.member_3", [lhs, v, coll]), lhs.location)
+            var call = Term(.call("internal.member_3", [lhs, v, coll]), lhs.location)
+            while isIdent("in") && !keywordUsedAsName() {
+                advance()
+                call = Term(.call("internal.member_2", [call, try parseTermRelation()]), call.location)
+            }
             return Expr(kind: .term(call), negated: false, with: [], location: loc)
         }
         if isPunct("=") {
