@@ -62,3 +62,35 @@ import Testing
 }
 
 import BigInt
+
+@Suite struct BuiltinRuntimeTests {
+    struct FixedClock: HostServices {
+        func nowNanoseconds() throws -> Int64 { 1_700_000_000_000_000_000 }
+        func randomBytes(count: Int) throws -> [UInt8] { [] }
+    }
+
+    @Test func nowIsTheEvaluationStartAndNeedsAClock() throws {
+        let builtin = try #require(BuiltinRegistry.standard["time.now_ns"])
+        let withClock = BuiltinContext(strictBuiltinErrors: true, hostServices: FixedClock(), evaluationStartNanoseconds: 42, printSink: { _ in })
+        #expect(try builtin.implementation([], withClock) == .int(42))
+        #expect(builtin.nondeterministic)
+        #expect(throws: BuiltinError.self) { try call("time.now_ns") }
+        #expect(try call("opa.runtime") == obj())
+    }
+
+    @Test func flattenAndGraphWalks() throws {
+        #expect(try call("array.flatten", arr(.int(1), arr(.int(2), arr(.int(3))), arr())) == arr(.int(1), .int(2), .int(3)))
+        let g = obj(
+            ("one", arr(s("two"), s("five"))), ("two", arr(s("four"))), ("three", arr(s(""))), ("four", arr(s("three"))),
+            ("five", arr(s("seven"), s("six"))), ("six", arr(s("nine"), s("seven"))), ("seven", arr(s("eight"))),
+            ("eight", arr(s("three"))), ("nine", arr(s("")))
+        )
+        #expect(try call("graph.reachable_paths", g, set(s("one"))) == set(
+            arr(s("one"), s("five"), s("seven"), s("eight"), s("three")), arr(s("one"), s("five"), s("six")),
+            arr(s("one"), s("five"), s("six"), s("nine")), arr(s("one"), s("two"), s("four"), s("three"))
+        ))
+        #expect(try call("json.patch", s("foo"), arr(obj(("op", s("replace")), ("path", s("")), ("value", s("bar"))))) == s("bar"))
+        #expect(try call("json.patch", obj(("foo", set(s("a")))), arr(obj(("op", s("add")), ("path", s("foo/d")), ("value", s("e"))))) == nil)
+        #expect(try call("json.patch", obj(("foo", set(s("a")))), arr(obj(("op", s("add")), ("path", s("foo/e")), ("value", s("e"))))) == obj(("foo", set(s("a"), s("e")))))
+    }
+}

@@ -1,5 +1,5 @@
 extension BuiltinRegistry {
-    /// array.concat, array.slice, array.reverse.
+    /// array.concat, array.slice, array.reverse, array.flatten.
     static let arrays: [Builtin] = [
         Builtin.function("array.concat", [.anyArray, .anyArray], .anyArray) { ops in
             .array(try ops.array(1) + ops.array(2))
@@ -13,6 +13,16 @@ extension BuiltinRegistry {
         },
         Builtin.function("array.reverse", [.anyArray], .anyArray) { ops in
             .array(try ops.array(1).reversed())
+        },
+        Builtin.function("array.flatten", [.anyArray], .anyArray) { ops in
+            var out: [Value] = []
+            func flatten(_ items: [Value]) {
+                for item in items {
+                    if case .array(let nested) = item { flatten(nested) } else { out.append(item) }
+                }
+            }
+            flatten(try ops.array(1))
+            return .array(out)
         },
     ]
 }
