@@ -94,3 +94,30 @@ import BigInt
         #expect(try call("json.patch", obj(("foo", set(s("a")))), arr(obj(("op", s("add")), ("path", s("foo/e")), ("value", s("e"))))) == obj(("foo", set(s("a"), s("e")))))
     }
 }
+
+@Suite struct BuiltinUnitsTests {
+    @Test func parse() throws {
+        #expect(try call("units.parse", s("10Ki")) == .int(10240))
+        #expect(try call("units.parse", s("1.1Ki")) == .double(1126.4))
+        #expect(try call("units.parse", s("500m")) == .double(0.5))
+        #expect(try call("units.parse", s("0.0005K")) == .double(0.5))
+        #expect(try call("units.parse", s("-3.5E2m")) == .double(-0.35))
+        #expect(try call("units.parse", s("10E")) == .number(.integer(BigInt(10).power(19))))
+        #expect(try call("units.parse", s("\"100TI\"")) == .int(109_951_162_777_600))
+        #expect(failure("units.parse", s("G")) == BuiltinError(.builtin, "units.parse: no amount provided"))
+        #expect(failure("units.parse", s("0.0.0")) == BuiltinError(.builtin, "units.parse: could not parse amount to a number"))
+        #expect(failure("units.parse", s("100 k")) == BuiltinError(.builtin, "units.parse: spaces not allowed in resource strings"))
+        #expect(failure("units.parse", s("1x")) == BuiltinError(.builtin, "units.parse: unit x not recognized"))
+    }
+
+    @Test func parseBytes() throws {
+        #expect(try call("units.parse_bytes", s("1.1KiB")) == .int(1126))
+        #expect(try call("units.parse_bytes", s("3.2E2MiB")) == .int(335_544_320))
+        #expect(try call("units.parse_bytes", s("1e-2KB")) == .int(10))
+        #expect(try call("units.parse_bytes", s(".0")) == .int(0))
+        #expect(try call("units.parse_bytes", s("5E")) == .number(.integer(BigInt(5) * BigInt(10).power(18))))
+        #expect(failure("units.parse_bytes", s("foo")) == BuiltinError(.builtin, "units.parse_bytes: no byte amount provided"))
+        #expect(failure("units.parse_bytes", s("1e1234567")) == BuiltinError(.builtin, "units.parse_bytes: exponent too large"))
+        #expect(failure("units.parse_bytes", s("1zb")) == BuiltinError(.builtin, "units.parse_bytes: byte unit zb not recognized"))
+    }
+}
