@@ -26,13 +26,13 @@ extension BuiltinRegistry {
                 throw ops.typeError(2, "array", "null")
             }
             let subject = try ops.string(3)
-            let compiled: Automaton
+            let compiled: GlobMatcher
             do {
-                compiled = try GlobCache.shared.automaton(pattern, delimiters)
+                compiled = try GlobCache.shared.matcher(pattern, delimiters)
             } catch let error as GlobPattern.SyntaxError {
                 throw ops.failure(error.message)
             }
-            return .bool(compiled.matches(Array(subject.unicodeScalars), anchored: true))
+            return .bool(compiled.matches(subject))
         },
         Builtin.function("glob.quote_meta", [.string], .string) { ops in
             var out = ""
@@ -50,15 +50,19 @@ extension BuiltinRegistry {
 final class GlobCache: @unchecked Sendable {
     static let shared = GlobCache(capacity: 8192)
 
+    private struct Key: Hashable {
+        let pattern: String
+        let delimiters: [Unicode.Scalar]
+    }
+
     private let lock = NSLock()
-    private var entries: [String: Automaton] = [:]
+    private var entries: [Key: GlobMatcher] = [:]
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func automaton(_ pattern: String, _ delimiters: [Unicode.Scalar]) throws -> Automaton {
-        var key = pattern + "\u{0}"
-        key.unicodeScalars.append(contentsOf: delimiters)
+    func matcher(_ pattern: String, _ delimiters: [Unicode.Scalar]) throws -> GlobMatcher {
+        let key = Key(pattern: pattern, delimiters: delimiters)
         lock.lock()
         let cached = entries[key]
         lock.unlock()
@@ -72,7 +76,20 @@ final class GlobCache: @unchecked Sendable {
     }
 }
 
-/// gobwas/glob syntax compiled to an `Automaton`.
+/// A compiled glob: bit-parallel when it fits, the general automaton otherwise.
+enum GlobMatcher: Sendable {
+    case bits(GlobBitMatcher)
+    case automaton(Automaton)
+
+    func matches(_ subject: String) -> Bool {
+        switch self {
+        case .bits(let m): return m.matches(subject)
+        case .automaton(let a): return a.matches(Array(subject.unicodeScalars), anchored: true)
+        }
+    }
+}
+
+/// gobwas/glob syntax compiled to a `GlobMatcher`.
 enum GlobPattern {
     struct SyntaxError: Error { let message: String }
 
@@ -85,13 +102,14 @@ enum GlobPattern {
         case alternatives([[Node]])
     }
 
-    static func compile(_ pattern: String, delimiters: [Unicode.Scalar]) throws -> Automaton {
+    static func compile(_ pattern: String, delimiters: [Unicode.Scalar]) throws -> GlobMatcher {
         var parser = Parser(chars: Array(pattern.unicodeScalars))
         let nodes = try parser.sequence(depth: 0)
+        if let bits = GlobBitMatcher(nodes, delimiters: delimiters) { return .bits(bits) }
         var program: [Automaton.Instruction] = []
         emit(nodes, delimiters, into: &program)
         program.append(.match)
-        return Automaton(program: program)
+        return .automaton(Automaton(program: program))
     }
 
     private static func emit(_ nodes: [Node], _ delimiters: [Unicode.Scalar], into p: inout [Automaton.Instruction]) {
