@@ -30,6 +30,21 @@ import Testing
         #expect(failure("glob.match", s("a"), s("x"), s("a")) == BuiltinError(.type, "glob.match: operand 2 must be one of {array, null} but got string"))
     }
 
+    /// A glob wrapped in `{...}` runs on the general automaton; unwrapped it runs bit-parallel.
+    /// Both must agree everywhere.
+    @Test func globEnginesAgree() throws {
+        let globs = ["/etc/**", "/home/*/.ssh/*", "**/.env", "*.pem", "/var/log/*/*.log", "a?c", "[a-c]*x", "[!/]*", "**", "*", "", "é*ü"]
+        let subjects = ["/etc/ssh/sshd_config", "/etc/", "/home/ann/.ssh/id", "/home/ann/x/.ssh/id", "/p/.env", ".env", "key.pem",
+                        "dir/key.pem", "/var/log/app/x.log", "abc", "a/c", "bzzx", "", "éabü", "x"]
+        for g in globs {
+            for subject in subjects {
+                let fast = try glob(g, arr(s("/")), subject)
+                let general = try glob("{" + g + "}", arr(s("/")), subject)
+                #expect(fast == general, "\(g) on \(subject)")
+            }
+        }
+    }
+
     @Test func globQuoteMeta() throws {
         #expect(try call("glob.quote_meta", s("*.github.com")) == s("\\*.github.com"))
         #expect(try call("glob.quote_meta", s("[a]{b}?\\")) == s("\\[a\\]\\{b\\}\\?\\\\"))
