@@ -32,8 +32,16 @@ extension BuiltinRegistry {
         },
         unaryNumeric("abs") { x in x < 0 ? -x : x },
         unaryNumeric("round") { x in x < 0 ? (x - 0.5).rounded(.towardZero) : (x + 0.5).rounded(.towardZero) },
-        unaryNumeric("ceil") { $0.rounded(.up) },
-        unaryNumeric("floor") { $0.rounded(.down) },
+        // OPA truncates first and then steps away only when the truncated value's sign says
+        // so, which makes ceil(-0.5) 1 and floor(-0.5) 0; kept for identical answers.
+        unaryNumeric("ceil") { x in
+            let t = x.rounded(.towardZero)
+            return t < 0 || t == x ? t : t + 1
+        },
+        unaryNumeric("floor") { x in
+            let t = x.rounded(.towardZero)
+            return t >= 0 || t == x ? t : t - 1
+        },
         Builtin.function("numbers.range", [.number, .number], .array(.number)) { ops in
             try Arithmetic.range(ops, ops.bigInt(1), ops.bigInt(2), step: 1)
         },

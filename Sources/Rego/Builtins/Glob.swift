@@ -166,7 +166,8 @@ enum GlobPattern {
                     var branches: [[Node]] = []
                     while true {
                         branches.append(try sequence(depth: depth + 1))
-                        guard i < chars.count else { throw SyntaxError(message: "unexpected end of input") }
+                        // gobwas closes alternatives left open at the end of the pattern.
+                        guard i < chars.count else { break }
                         let closer = chars[i]
                         i += 1
                         if closer == "}" { break }
@@ -210,6 +211,7 @@ enum GlobPattern {
                 i += 1
             }
             guard i < chars.count else { throw SyntaxError(message: "unexpected end of input") }
+            if cls.ranges.isEmpty { throw SyntaxError(message: "could not parse range") }
             i += 1
             return cls
         }

@@ -12,7 +12,7 @@ enum GoFormat {
 
         var goType: String {
             switch self {
-            case .int: return "int"
+            case .int: return "int64"
             case .big: return "*big.Int"
             case .float: return "float64"
             case .string: return "string"
@@ -40,7 +40,10 @@ enum GoFormat {
         switch value {
         case .number(.int(let i)): return .int(i)
         case .number(.bigInt(let b)): return .big(b)
-        case .number(.float(let d)): return .float(d)
+        case .number(.float(let d)):
+            // A whole number reaches fmt as an integer, as OPA converts it.
+            if d.rounded(.towardZero) == d, let i = Int(exactly: d) { return .int(i) }
+            return .float(d)
         case .string(let s): return .string(s)
         default: return .string(RegoText.render(value))
         }
@@ -169,7 +172,8 @@ enum GoFormat {
             s.zero = false
             return pad(text, s)
         }
-        var body = GoFloat.format(abs(d), verb: v, precision: spec.precision)
+        let precision = spec.precision ?? (v == "g" || v == "G" ? nil : 6)
+        var body = GoFloat.format(abs(d), verb: v, precision: precision)
         if spec.sharp, v == "g" || v == "G", !body.contains(".") && !body.contains("e") { body += "." }
         let sign = d.sign == .minus ? "-" : (spec.plus ? "+" : (spec.space ? " " : ""))
         return padNumber(sign: sign, digits: body, spec, allowZero: true)

@@ -41,7 +41,6 @@ enum RE2Syntax {
         let source: String
         var i = 0
         var flags = Flags()
-        var names: Set<String> = []
 
         func text(_ from: Int, _ to: Int) -> String {
             var v = String.UnicodeScalarView()
@@ -170,7 +169,6 @@ enum RE2Syntax {
                     guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && (Automaton.isWord($0)) }) else {
                         throw SyntaxError("invalid named capture", text(start, i))
                     }
-                    guard names.insert(name).inserted else { throw SyntaxError("duplicate capture group name", name) }
                 } else {
                     // Flags: (?flags) or (?flags:re).
                     var j = i + 1
@@ -209,7 +207,7 @@ enum RE2Syntax {
                         }
                         j += 1
                     }
-                    throw SyntaxError("missing closing )", source)
+                    throw SyntaxError("invalid or unsupported Perl syntax", text(start, chars.count))
                 }
             }
             let body = try alternation(depth: depth + 1)
@@ -228,7 +226,6 @@ enum RE2Syntax {
             case "z": i += 1; return .assertion(.endText)
             case "b": i += 1; return .assertion(.wordBoundary)
             case "B": i += 1; return .assertion(.notWordBoundary)
-            case "C": i += 1; return .any(newline: true)
             case "Q":
                 i += 1
                 var items: [Node] = []

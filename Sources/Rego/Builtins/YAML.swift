@@ -39,15 +39,16 @@ enum YAMLText {
         return try value(node, depth: 0)
     }
 
-    /// go-yaml's wording: scanner errors give the 1-based line of the problem, parser errors
-    /// the 0-based one (falling back to the context's), and no line when that is zero.
+    /// go-yaml's wording: the problem's 0-based line (the context's when that is zero, and
+    /// none when both are), one more for scanner errors.
     private static func describe(_ error: YamlError) -> String {
         var line = 0
         let problem: String
         switch error {
-        case .scanner(_, let p, let mark, _):
+        case .scanner(let context, let p, let mark, _):
             problem = p
-            line = mark.line
+            line = mark.line - 1
+            if line > 0 { line += 1 } else if let context { line = context.mark.line - 1 }
         case .parser(let context, let p, let mark, _):
             problem = p
             line = mark.line - 1
@@ -108,9 +109,9 @@ enum YAMLText {
         let pad = String(repeating: " ", count: indent)
         switch value {
         case .array(let a) where !a.isEmpty:
-            emitSequence(a, indent: indent, into: &out)
+            emitSequence(a, indent: indent, into: &out, firstInline: inSequence)
         case .set(let s) where !s.isEmpty:
-            emitSequence(s.sorted(), indent: indent, into: &out)
+            emitSequence(s.sorted(), indent: indent, into: &out, firstInline: inSequence)
         case .object(let o) where !o.isEmpty:
             let entries = o.map { (JSONText.keyText($0.key), $0.value) }.sorted { Value.compare(.string($0.0), .string($1.0)) < 0 }
             for (i, (key, v)) in entries.enumerated() {
@@ -129,18 +130,14 @@ enum YAMLText {
         }
     }
 
-    private static func emitSequence(_ items: [Value], indent: Int, into out: inout String) {
+    /// `firstInline`: the first dash continues a line already started (`- - 1`).
+    private static func emitSequence(_ items: [Value], indent: Int, into out: inout String, firstInline: Bool) {
         let pad = String(repeating: " ", count: indent)
-        for item in items {
-            out += pad + "-"
+        for (i, item) in items.enumerated() {
+            out += (firstInline && i == 0 ? "" : pad) + "-"
             if isBlock(item) {
-                if isSequence(item) {
-                    out += "\n"
-                    emit(item, indent: indent + 2, into: &out, inSequence: false)
-                } else {
-                    out += " "
-                    emit(item, indent: indent + 2, into: &out, inSequence: true)
-                }
+                out += " "
+                emit(item, indent: indent + 2, into: &out, inSequence: true)
             } else {
                 out += " " + scalarText(item) + "\n"
             }
