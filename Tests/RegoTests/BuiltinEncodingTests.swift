@@ -79,7 +79,7 @@ import BigInt
     }
 
     @Test func flattenAndGraphWalks() throws {
-        #expect(try call("array.flatten", arr(.int(1), arr(.int(2), arr(.int(3))), arr())) == arr(.int(1), .int(2), .int(3)))
+        #expect(try call("array.flatten", arr(.int(1), arr(.int(2), arr(.int(3))), arr())) == arr(.int(1), .int(2), arr(.int(3))))
         let g = obj(
             ("one", arr(s("two"), s("five"))), ("two", arr(s("four"))), ("three", arr(s(""))), ("four", arr(s("three"))),
             ("five", arr(s("seven"), s("six"))), ("six", arr(s("nine"), s("seven"))), ("seven", arr(s("eight"))),

@@ -128,3 +128,36 @@ import Testing
         #expect(failure("regex.match", s("\\1"), s("x")) == BuiltinError(.builtin, "regex.match: error parsing regexp: invalid escape sequence: `\\1`"))
     }
 }
+
+/// Cases where a first version differed from OPA v1.20 run on the same expressions.
+@Suite struct BuiltinOPAParityTests {
+    @Test func arithmeticAndStrings() throws {
+        #expect(try call("ceil", .double(-0.5)) == .int(1))
+        #expect(try call("floor", .double(-0.5)) == .int(0))
+        #expect(try call("ceil", .double(-1.5)) == .int(-1))
+        #expect(try call("lower", s("\u{130}")) == s("i"))
+        #expect(try call("sprintf", s("%[2]d %[1]d"), arr(.int(1), .int(2))) == s("2 1"))
+        #expect(try call("sprintf", s("%*d|%-*d|"), arr(.int(4), .int(1), .int(3), .int(2))) == s("   1|2  |"))
+        #expect(try call("sprintf", s("%+q %#q"), arr(s("é"), s("a"))) == s("\"\\u00e9\" `a`"))
+        #expect(failure("to_number", s("1e400")) == BuiltinError(.builtin, "to_number: strconv.ParseFloat: parsing \"1e400\": value out of range"))
+        #expect(failure("to_number", s("0x1F")) == BuiltinError(.builtin, "to_number: strconv.ParseFloat: parsing \"0x1F\": invalid syntax"))
+        #expect(try call("json.marshal", .object([.int(1): .int(2), s("1"): .int(3)])) == s("{\"1\":3}"))
+    }
+
+    @Test func matching() throws {
+        #expect(try call("net.cidr_contains", s("::/0"), s("1.2.3.4")) == .bool(false))
+        #expect(try call("net.cidr_contains", s("::ffff:10.0.0.0/104"), s("10.1.2.3")) == .bool(true))
+        #expect(try call("regex.match", s("[\\P{L}]"), s("abc")) == .bool(false))
+        #expect(try call("regex.match", s("[\\P{L}]"), s("ab1")) == .bool(true))
+        #expect(try call("regex.match", s("(?i)Σ"), s("ς")) == .bool(true))
+        #expect(failure("regex.match", s("[[:foo:]]"), s("a"))
+            == BuiltinError(.builtin, "regex.match: error parsing regexp: invalid character class range: `[:foo:]`"))
+        #expect(failure("regex.match", s("\\C"), s("a")) == BuiltinError(.builtin, "regex.match: error parsing regexp: invalid escape sequence: `\\C`"))
+        #expect(failure("regex.match", s("(?i"), s("a")) == BuiltinError(.builtin, "regex.match: error parsing regexp: invalid or unsupported Perl syntax: `(?i`"))
+        #expect(failure("glob.match", s("[]a]"), arr(), s("a")) == BuiltinError(.builtin, "glob.match: could not parse range"))
+        #expect(try call("glob.match", s("{a,b"), arr(), s("a")) == .bool(true))
+        #expect(try call("yaml.unmarshal", s("--- 1\n--- 2\n")) == .int(1))
+        #expect(try call("yaml.marshal", arr(arr(.int(1), .int(2)))) == s("- - 1\n  - 2\n"))
+        #expect(failure("base64.decode", s("YQ=")) == BuiltinError(.builtin, "base64.decode: illegal base64 data at input byte 3"))
+    }
+}

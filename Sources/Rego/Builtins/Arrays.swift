@@ -15,13 +15,11 @@ extension BuiltinRegistry {
             .array(try ops.array(1).reversed())
         },
         Builtin.function("array.flatten", [.anyArray], .anyArray) { ops in
+            // One level, as OPA flattens: nested arrays inside nested arrays stay.
             var out: [Value] = []
-            func flatten(_ items: [Value]) {
-                for item in items {
-                    if case .array(let nested) = item { flatten(nested) } else { out.append(item) }
-                }
+            for item in try ops.array(1) {
+                if case .array(let nested) = item { out += nested } else { out.append(item) }
             }
-            flatten(try ops.array(1))
             return .array(out)
         },
     ]

@@ -171,7 +171,7 @@ enum Base64 {
                 if quad.count == 2 {
                     while j < input.count, input[j] == 0x0A || input[j] == 0x0D { j += 1 }
                     guard j < input.count, input[j] == UInt8(ascii: "=") else {
-                        throw Failure(message: "illegal base64 data at input byte \(j < input.count ? j : i)")
+                        throw Failure(message: "illegal base64 data at input byte \(j < input.count ? j : input.count)")
                     }
                     j += 1
                 }

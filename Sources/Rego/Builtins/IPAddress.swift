@@ -162,6 +162,8 @@ struct IPNetwork: Sendable {
             guard let v4 = ip.v4 else { return false }
             candidate = v4
         } else {
+            // An IPv4 address is never inside a pure IPv6 network (Go compares lengths).
+            if address.v4 == nil, ip.v4 != nil { return false }
             candidate = ip.v6
         }
         let host = bitLength - prefix

@@ -28,6 +28,17 @@ enum PerlClass {
         "xdigit": [0x30...0x39, 0x41...0x46, 0x61...0x66],
     ]
 
+    /// The index after a `[:...:]` that starts at `start`, whatever the name.
+    static func posixEnd(_ chars: [Unicode.Scalar], at start: Int) -> Int? {
+        var j = start + 2
+        while j + 1 < chars.count {
+            if chars[j] == ":" && chars[j + 1] == "]" { return j + 2 }
+            if chars[j] == "]" { return nil }
+            j += 1
+        }
+        return nil
+    }
+
     /// `[:name:]` or `[:^name:]` at `start`, with the index after it.
     static func posix(_ chars: [Unicode.Scalar], at start: Int) -> (ScalarClass, Int)? {
         var j = start + 2
@@ -100,13 +111,20 @@ enum CaseFold {
             add(p.titlecaseMapping)
             k += 1
         }
-        switch c {
-        case "k", "K": out.append("\u{212A}")
-        case "s", "S": out.append("\u{17F}")
-        default: break
+        for group in extraOrbits where group.contains(c) {
+            for x in group where !out.contains(x) { out.append(x) }
         }
         return out
     }
+
+    /// Scalars that fold together although plain case mapping does not reach them all.
+    private static let extraOrbits: [[Unicode.Scalar]] = [
+        ["K", "k", "\u{212A}"], ["S", "s", "\u{17F}"], ["\u{C5}", "\u{E5}", "\u{212B}"],
+        ["\u{3A3}", "\u{3C3}", "\u{3C2}"], ["\u{398}", "\u{3B8}", "\u{3D1}", "\u{3F4}"], ["\u{392}", "\u{3B2}", "\u{3D0}"],
+        ["\u{395}", "\u{3B5}", "\u{3F5}"], ["\u{39A}", "\u{3BA}", "\u{3F0}"], ["\u{3A0}", "\u{3C0}", "\u{3D6}"],
+        ["\u{3A1}", "\u{3C1}", "\u{3F1}"], ["\u{3A6}", "\u{3C6}", "\u{3D5}"], ["\u{3A9}", "\u{3C9}", "\u{2126}"],
+        ["\u{39C}", "\u{3BC}", "\u{B5}"], ["\u{399}", "\u{3B9}", "\u{345}", "\u{1FBE}"],
+    ]
 
     /// Adds the fold orbit of every member of small ranges (large ranges are left as written).
     static func close(_ cls: ScalarClass) -> ScalarClass {

@@ -350,6 +350,9 @@ enum RE2Syntax {
                         i = end
                         continue
                     }
+                    if let close = PerlClass.posixEnd(chars, at: i) {
+                        throw SyntaxError("invalid character class range", text(i, close))
+                    }
                 }
                 if c == "\\", let sub = try classEscape() {
                     merge(sub, into: &members)
@@ -381,8 +384,11 @@ enum RE2Syntax {
 
         private func merge(_ sub: ScalarClass, into members: inout ScalarClass) {
             if sub.negated {
-                if !sub.categories.isEmpty { members.negatedCategories.formUnion(sub.categories) }
-                members.ranges += complement(sub.ranges)
+                if !sub.categories.isEmpty {
+                    members.negatedCategories.formUnion(sub.categories)
+                } else {
+                    members.ranges += complement(sub.ranges)
+                }
             } else {
                 members.ranges += sub.ranges
                 members.categories.formUnion(sub.categories)

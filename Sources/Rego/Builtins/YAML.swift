@@ -29,7 +29,8 @@ enum YAMLText {
     static func parse(_ text: String) throws -> Value {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Only the first document counts, as go-yaml reads one value.
+            node = try Yams.Parser(yaml: text).nextRoot()
         } catch let error as YamlError {
             throw Failure(message: describe(error))
         } catch {
