@@ -158,6 +158,9 @@ import Testing
         #expect(try call("glob.match", s("{a,b"), arr(), s("a")) == .bool(true))
         #expect(try call("yaml.unmarshal", s("--- 1\n--- 2\n")) == .int(1))
         #expect(try call("yaml.marshal", arr(arr(.int(1), .int(2)))) == s("- - 1\n  - 2\n"))
+        #expect(try call("yaml.marshal", arr(s("-x"), s("1e3"), s("@a"), s("a #b"), s("'q'"), s("2001-01-01"), s("é")))
+            == s("- -x\n- \"1e3\"\n- '@a'\n- 'a #b'\n- '''q'''\n- \"2001-01-01\"\n- é\n"))
+        #expect(try call("yaml.marshal", obj(("multi", s("line1\nline2")), ("a b", .int(1)))) == s("a b: 1\nmulti: |-\n  line1\n  line2\n"))
         #expect(failure("base64.decode", s("YQ=")) == BuiltinError(.builtin, "base64.decode: illegal base64 data at input byte 3"))
     }
 }
