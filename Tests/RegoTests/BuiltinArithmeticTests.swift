@@ -70,3 +70,20 @@ import Testing
         #expect(try call("neq", set(.int(1)), set(.int(1))) == .bool(false))
     }
 }
+
+@Suite struct BuiltinBoundsTests {
+    @Test func overflowingDoublesFailClosed() throws {
+        // Whole doubles multiply exactly as integers; only a fractional operand can overflow a double.
+        #expect(try call("mul", .double(1e308), .int(10)) == .number(.integer(BigInt(1e308) * 10)))
+        #expect(failure("div", .double(1.5), .double(5e-324)) == BuiltinError(.builtin, "div: floating-point result out of range"))
+    }
+
+    @Test func deepInputsAreRefusedNotCrashed() {
+        let deepJSON = String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+        #expect(failure("json.unmarshal", s(deepJSON)) == BuiltinError(.builtin, "json.unmarshal: exceeded max depth"))
+        let deepRegex = String(repeating: "(", count: 5000) + String(repeating: ")", count: 5000)
+        #expect(failure("regex.match", s(deepRegex), s(""))?.kind == .builtin)
+        #expect(failure("numbers.range", .int(0), .int(100_000_000))?.kind == .builtin)
+        #expect(failure("bits.lsh", .int(1), .int(1 << 30)) == BuiltinError(.builtin, "bits.lsh: shift count too large"))
+    }
+}

@@ -251,7 +251,8 @@ enum JSONText {
 
         mutating func enter() throws {
             depth += 1
-            if depth > 10_000 { throw ParseError(message: "exceeded max depth") }
+            // Recursion depth bounds the stack, which is small on secondary threads.
+            if depth > 512 { throw ParseError(message: "exceeded max depth") }
         }
 
         mutating func array() throws -> Value {

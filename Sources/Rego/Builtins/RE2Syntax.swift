@@ -51,7 +51,8 @@ enum RE2Syntax {
         func peek(_ offset: Int = 0) -> Unicode.Scalar? { i + offset < chars.count ? chars[i + offset] : nil }
 
         mutating func alternation(depth: Int) throws -> Node {
-            if depth > 1000 { throw SyntaxError("expression nests too deeply", source) }
+            // Bounded so that parsing and compiling stay within a secondary thread's stack.
+            if depth > 250 { throw SyntaxError("expression nests too deeply", source) }
             var branches = [try concatenation(depth: depth)]
             while peek() == "|" {
                 i += 1

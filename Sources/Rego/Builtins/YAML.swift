@@ -61,7 +61,7 @@ enum YAMLText {
     }
 
     private static func value(_ node: Node, depth: Int) throws -> Value {
-        if depth > 1_000 { throw Failure(message: "yaml: exceeded max depth") }
+        if depth > 512 { throw Failure(message: "yaml: exceeded max depth") }
         switch node {
         case .scalar(let scalar):
             return scalarValue(node, scalar)
