@@ -164,3 +164,30 @@ import Testing
         #expect(failure("base64.decode", s("YQ=")) == BuiltinError(.builtin, "base64.decode: illegal base64 data at input byte 3"))
     }
 }
+
+/// Match positions, groups and priorities: the part of RE2 the find/split/replace builtins see.
+@Suite struct BuiltinRegexFindTests {
+    @Test func findUsesLeftmostFirstPriority() throws {
+        #expect(try call("regex.find_n", s("a+"), s("baaab aa"), .int(-1)) == arr(s("aaa"), s("aa")))
+        #expect(try call("regex.find_n", s("a+?"), s("aaa"), .int(2)) == arr(s("a"), s("a")))
+        #expect(try call("regex.find_n", s("a|ab"), s("ab"), .int(-1)) == arr(s("a")))
+        #expect(try call("regex.find_n", s("(?U)a+"), s("aa"), .int(-1)) == arr(s("a"), s("a")))
+        #expect(try call("regex.find_n", s("a*"), s("baaa"), .int(-1)) == arr(s(""), s("aaa")))
+        #expect(try call("regex.find_n", s("x"), s("abc"), .int(-1)) == arr())
+    }
+
+    @Test func submatches() throws {
+        #expect(try call("regex.find_all_string_submatch_n", s("(\\w+)@(\\w+)?"), s("a@b c@"), .int(-1))
+            == arr(arr(s("a@b"), s("a"), s("b")), arr(s("c@"), s("c"), s(""))))
+    }
+
+    @Test func splitAndReplace() throws {
+        #expect(try call("regex.split", s(",\\s*"), s("a, b,c")) == arr(s("a"), s("b"), s("c")))
+        #expect(try call("regex.split", s("x*"), s("axb")) == arr(s("a"), s("b")))
+        #expect(try call("regex.split", s("a"), s("")) == arr(s("")))
+        #expect(try call("regex.replace", s("a1b22"), s("[0-9]+"), s("<$0>")) == s("a<1>b<22>"))
+        #expect(try call("regex.replace", s("ann@x"), s("(?P<user>\\w+)@(\\w+)"), s("${2}:$user$$")) == s("x:ann$"))
+        #expect(try call("regex.replace", s("abc"), s("x*"), s("-")) == s("-a-b-c-"))
+        #expect(try call("regex.replace", s("abc"), s("b"), s("$1x")) == s("ac"))
+    }
+}

@@ -30,7 +30,10 @@ struct Automaton: Sendable {
         case set(ScalarClass)
         /// Any scalar except those listed (glob delimiters, or the newline for `.`).
         case anyExcept([Unicode.Scalar])
+        /// Both ways; the first is preferred (leftmost-first priority).
         case split(Int, Int)
+        /// Records the position in a capture slot.
+        case save(Int)
         case jump(Int)
         case assert(Assertion)
         case match
@@ -79,6 +82,7 @@ struct Automaton: Sendable {
             list.insert(pc)
             switch program[pc] {
             case .jump(let target): stack.append(target)
+            case .save: stack.append(pc + 1)
             case .split(let a, let b):
                 stack.append(b)
                 stack.append(a)
@@ -93,7 +97,7 @@ struct Automaton: Sendable {
         return false
     }
 
-    private func holds(_ kind: Assertion, at i: Int, _ input: [Unicode.Scalar]) -> Bool {
+    func holds(_ kind: Assertion, at i: Int, _ input: [Unicode.Scalar]) -> Bool {
         switch kind {
         case .beginText: return i == 0
         case .endText: return i == input.count

@@ -15,25 +15,34 @@ enum RE2Syntax {
         case assertion(Automaton.Assertion)
         case concat([Node])
         case alternate([Node])
-        case repeated(Node, min: Int, max: Int?)
+        case repeated(Node, min: Int, max: Int?, greedy: Bool)
+        /// A numbered group (1-based), optionally named.
+        case capture(Int, name: String?, Node)
+    }
+
+    /// A parsed expression and the names of its groups by number (index 0 is the whole match).
+    struct Expression {
+        let root: Node
+        let groupNames: [String?]
     }
 
     struct Flags {
         var caseInsensitive = false
         var multiLine = false
         var dotNewline = false
+        var ungreedy = false
     }
 
     static let maxRepeat = 1000
 
-    static func parse(_ pattern: String) throws -> Node {
+    static func parse(_ pattern: String) throws -> Expression {
         var parser = Parser(chars: Array(pattern.unicodeScalars), source: pattern)
         let node = try parser.alternation(depth: 0)
         if parser.i < parser.chars.count {
             // Only an unmatched `)` stops the top level early.
             throw SyntaxError("unexpected )", pattern)
         }
-        return node
+        return Expression(root: node, groupNames: parser.groupNames)
     }
 
     struct Parser {
@@ -41,6 +50,7 @@ enum RE2Syntax {
         let source: String
         var i = 0
         var flags = Flags()
+        var groupNames: [String?] = [nil]
 
         func text(_ from: Int, _ to: Int) -> String {
             var v = String.UnicodeScalarView()
@@ -85,12 +95,13 @@ enum RE2Syntax {
                         minCount = r.min
                         maxCount = r.max
                     }
-                    if peek() == "?" { i += 1 }
+                    var greedy = !flags.ungreedy
+                    if peek() == "?" { i += 1; greedy.toggle() }
                     if let previous = lastRepeatStart {
                         throw SyntaxError("invalid nested repetition operator", text(previous, i))
                     }
                     lastRepeatStart = opStart
-                    items.append(.repeated(last, min: minCount, max: maxCount))
+                    items.append(.repeated(last, min: minCount, max: maxCount, greedy: greedy))
                     continue
                 }
                 lastRepeatStart = nil
@@ -159,17 +170,19 @@ enum RE2Syntax {
             let start = i
             i += 1
             let saved = flags
+            var name: String?
             if peek() == "?" {
                 if peek(1) == "P" && peek(2) == "<" || peek(1) == "<" && peek(2) != "=" && peek(2) != "!" {
                     i += peek(1) == "P" ? 3 : 2
                     let nameStart = i
                     while let c = peek(), c != ">" { i += 1 }
                     guard peek() == ">" else { throw SyntaxError("invalid named capture", text(start, chars.count)) }
-                    let name = text(nameStart, i)
+                    let groupName = text(nameStart, i)
                     i += 1
-                    guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && (Automaton.isWord($0)) }) else {
+                    guard !groupName.isEmpty, groupName.unicodeScalars.allSatisfy({ $0.isASCII && (Automaton.isWord($0)) }) else {
                         throw SyntaxError("invalid named capture", text(start, i))
                     }
+                    name = groupName
                 } else {
                     // Flags: (?flags) or (?flags:re).
                     var j = i + 1
@@ -182,7 +195,7 @@ enum RE2Syntax {
                         case "i": newFlags.caseInsensitive = !negate; sawFlag = true
                         case "m": newFlags.multiLine = !negate; sawFlag = true
                         case "s": newFlags.dotNewline = !negate; sawFlag = true
-                        case "U": sawFlag = true
+                        case "U": newFlags.ungreedy = !negate; sawFlag = true
                         case "-":
                             if negate { throw SyntaxError("invalid or unsupported Perl syntax", text(start, j + 1)) }
                             negate = true
@@ -211,11 +224,13 @@ enum RE2Syntax {
                     throw SyntaxError("invalid or unsupported Perl syntax", text(start, chars.count))
                 }
             }
+            let index = groupNames.count
+            groupNames.append(name)
             let body = try alternation(depth: depth + 1)
             guard peek() == ")" else { throw SyntaxError("missing closing )", source) }
             i += 1
             flags = saved
-            return body
+            return .capture(index, name: name, body)
         }
 
         mutating func escape() throws -> Node {

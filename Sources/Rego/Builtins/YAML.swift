@@ -168,11 +168,11 @@ enum YAMLText {
     ]
 
     /// Numbers, special floats, base-60 numbers and timestamps as YAML readers resolve them.
-    private static let nonStringPattern: Automaton? = try? RE2Compiler.compile(
+    private static let nonStringPattern: Automaton? = (try? RE2Compiler.compileProgram(
         "^(?:[-+]?[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+|[-+]?(?:\\.[0-9_]+|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
             + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
             + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$"
-    )
+    ))?.automaton
 
     private static func scalarText(_ v: Value, indent: Int = 0, key: Bool = false) -> String {
         switch v {
