@@ -191,3 +191,15 @@ import Testing
         #expect(try call("regex.replace", s("abc"), s("b"), s("$1x")) == s("ac"))
     }
 }
+
+@Suite struct BuiltinRegexTemplateTests {
+    @Test func templates() throws {
+        #expect(try call("regex.template_match", s("urn:foo:{.*}"), s("urn:foo:bar:baz"), s("{"), s("}")) == .bool(true))
+        #expect(try call("regex.template_match", s("urn:foo.bar:{[a-z]+}"), s("urn:fooXbar:abc"), s("{"), s("}")) == .bool(false))
+        #expect(try call("regex.template_match", s("a<[0-9]{2}>b"), s("a12b"), s("<"), s(">")) == .bool(true))
+        #expect(failure("regex.template_match", s("a{b"), s("a"), s("{"), s("}"))
+            == BuiltinError(.builtin, "regex.template_match: unbalanced braces in \"a{b\""))
+        #expect(failure("regex.template_match", s("a"), s("a"), s("{{"), s("}"))
+            == BuiltinError(.builtin, "regex.template_match: start delimiter has to be exactly one character long but is 2 long"))
+    }
+}

@@ -38,6 +38,19 @@ extension BuiltinRegistry {
             if end != input.count { parts.append(.string(RegexText.slice(input, begin, input.count))) }
             return .array(parts)
         },
+        Builtin.function("regex.template_match", [.string, .string, .string, .string], .boolean) { ops in
+            let template = try ops.string(1), value = try ops.string(2)
+            let start = try ops.string(3), end = try ops.string(4)
+            guard start.utf8.count == 1 else {
+                throw ops.failure("start delimiter has to be exactly one character long but is \(start.utf8.count) long")
+            }
+            guard end.utf8.count == 1 else {
+                throw ops.failure("end delimiter has to be exactly one character long but is \(start.utf8.count) long")
+            }
+            let pattern = try RegexText.templatePattern(template, start.utf8.first!, end.utf8.first!, ops)
+            let regex = try compiled(ops, pattern)
+            return .bool(regex.automaton.matches(Array(value.unicodeScalars), anchored: false))
+        },
         Builtin.function("regex.replace", [.string, .string, .string], .string) { ops in
             let source = try ops.string(1)
             let regex = try compiled(ops, try ops.string(2))

@@ -8,6 +8,50 @@ enum RegexText {
         return String(out)
     }
 
+    /// The expression a `regex.template_match` template stands for: text outside the
+    /// delimiters matched literally, each delimited part as a group, the whole anchored.
+    static func templatePattern(_ template: String, _ open: UInt8, _ close: UInt8, _ ops: Operands) throws -> String {
+        let bytes = Array(template.utf8)
+        var level = 0, partStart = 0, literalStart = 0
+        var pattern = "^"
+        for (i, b) in bytes.enumerated() {
+            if b == open {
+                level += 1
+                if level == 1 {
+                    pattern += quoteMeta(GoStrings.string(bytes[literalStart..<i]))
+                    partStart = i + 1
+                }
+            } else if b == close {
+                level -= 1
+                if level == 0 {
+                    let part = GoStrings.string(bytes[partStart..<i])
+                    // Each part must stand alone as an expression, as OPA compiles it separately.
+                    do {
+                        _ = try RegexCache.shared.regex("^" + part + "$")
+                    } catch let error as RE2Syntax.SyntaxError {
+                        throw ops.failure(error.message)
+                    }
+                    pattern += "(" + part + ")"
+                    literalStart = i + 1
+                } else if level < 0 {
+                    throw ops.failure("unbalanced braces in \(GoQuote.quote(template))")
+                }
+            }
+        }
+        if level != 0 { throw ops.failure("unbalanced braces in \(GoQuote.quote(template))") }
+        return pattern + quoteMeta(GoStrings.string(bytes[literalStart...])) + "$"
+    }
+
+    /// `regexp.QuoteMeta`.
+    static func quoteMeta(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            if "\\.+*?()|[]{}^$".unicodeScalars.contains(c) { out += "\\" }
+            out.unicodeScalars.append(c)
+        }
+        return out
+    }
+
     /// `ReplaceAllString`: every match replaced by the expanded template, an empty match right
     /// after another match left alone, and the search moving on by at least one scalar.
     static func replaceAll(_ input: [Unicode.Scalar], _ regex: CompiledRegex, template: String) -> String {
