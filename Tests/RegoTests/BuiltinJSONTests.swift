@@ -78,3 +78,12 @@ private enum BigIntLiteral {
 }
 
 import BigInt
+
+@Suite struct BuiltinJSONPatchIndexTests {
+    @Test func arrayIndexesAreStrictDecimals() throws {
+        let op = { (path: String) in arr(obj(("op", s("replace")), ("path", s(path)), ("value", s("x")))) }
+        #expect(try call("json.patch", arr(s("foo"), s("bar")), op("/1")) == arr(s("foo"), s("x")))
+        #expect(try call("json.patch", arr(s("foo"), s("bar")), op("/01")) == nil)
+        #expect(try call("json.patch", arr(s("foo"), s("bar")), op("/+1")) == nil)
+    }
+}

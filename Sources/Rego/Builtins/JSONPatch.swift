@@ -47,7 +47,8 @@ enum JSONPatch {
         let i: Int?
         switch segment {
         case .string("-"): return allowEnd ? count : nil
-        case .string(let s): i = s.allSatisfy(\.isASCII) ? Int(s) : nil
+        // Array indexes are plain decimals: no sign, no leading zero.
+        case .string(let s): i = s.allSatisfy(\.isASCII) && s.allSatisfy(\.isNumber) && !(s.count > 1 && s.hasPrefix("0")) ? Int(s) : nil
         case .number(let n): i = n.intValue
         default: i = nil
         }
