@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "SandboxLauncherTests", dependencies: ["SandboxLauncher", "SandboxPolicy", "LinuxSystem"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
         .testTarget(name: "EgressProxyTests", dependencies: ["EgressProxy"]),
+        .testTarget(name: "SupervisorControlTests", dependencies: ["Supervisor"]),
         .testTarget(name: "CordonCLITests", dependencies: ["cordon"]),
     ]
 )

@@ -23,6 +23,10 @@ public enum AddressClass: String, Sendable, Codable, Equatable {
     case hostAddress = "host-address"
 
     /// Classifies 4 or 16 network-order bytes; `hostAddresses` are this host's interface addresses.
+    public static func classify(_ bytes: [UInt8], hostAddresses: Set<[UInt8]> = []) -> AddressClass {
+        of(bytes, hostAddresses: hostAddresses)
+    }
+
     static func of(_ bytes: [UInt8], hostAddresses: Set<[UInt8]> = []) -> AddressClass {
         if hostAddresses.contains(bytes) { return .hostAddress }
         if bytes.count == 4 { return ipv4(bytes) }
