@@ -73,6 +73,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Egress proxy against a direct connection and tinyproxy; run on demand, not a test.
+        .executableTarget(
+            name: "cordon-bench-proxy",
+            dependencies: [
+                "EgressProxy", "SandboxPolicy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/cordon-bench-proxy"
+        ),
         .testTarget(name: "RegoTests", dependencies: ["Rego"]),
         .testTarget(name: "RegoConformanceTests", dependencies: ["Rego", "Yams"]),
         .testTarget(name: "SandboxPolicyTests", dependencies: ["SandboxPolicy"]),

@@ -36,6 +36,7 @@ final class ClientContext: Sendable {
                 reason: "handshake not completed within \(limit.nanoseconds / 1_000_000_000) s", sent: 0, received: 0)
             channel.close(promise: nil)
         }
+        channel.closeFuture.whenComplete { [deadline] _ in deadline.cancel() }
     }
 
     /// The client asked for something and got an answer: the handshake clock stops.

@@ -150,7 +150,7 @@ struct ProxyFixture {
         let patterns = try allow.map { try NetworkEndpointPattern(parsing: $0) }
         session = EgressSession(
             id: "test", rules: EgressRules(allowed: patterns), resolver: resolver, sink: sink, limits: limits,
-            hostAddresses: [], logger: Logger(label: "egress-test"))
+            hostAddresses: [], callerLookup: ProcfsCallerLookup(), logger: Logger(label: "egress-test"))
         let (fd, port) = try listeningSocket()
         self.port = port
         server = try await EgressProxyServer.start(session: session, listeningSockets: [fd], group: group).get()
