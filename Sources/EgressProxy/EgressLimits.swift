@@ -1,5 +1,13 @@
 import NIOCore
 
+/// Socket buffer sizes for relayed connections: reads up to 1 MiB at a time and up to 1 MiB
+/// queued towards a slow side before reading from the other side pauses. Fewer, larger system
+/// calls are what keeps a relay close to a direct connection's throughput.
+enum RelayTuning {
+    static let recvAllocator = AdaptiveRecvByteBufferAllocator(minimum: 4096, initial: 65536, maximum: 1 << 20)
+    static let writeWaterMark = ChannelOptions.Types.WriteBufferWaterMark(low: 256 * 1024, high: 1 << 20)
+}
+
 /// Bounds that keep a slow or hostile client from exhausting the supervisor. A bound that trips
 /// is a deny with a reason, recorded like any other.
 public struct EgressLimits: Sendable, Equatable {

@@ -27,6 +27,8 @@ public final class EgressProxyServer: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: RelayTuning.recvAllocator)
+            .childChannelOption(.writeBufferWaterMark, value: RelayTuning.writeWaterMark)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let client = admit(channel, session: session, kind: .proxy) else { return }

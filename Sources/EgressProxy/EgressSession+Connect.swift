@@ -65,6 +65,8 @@ extension EgressSession {
             .channelOption(.autoRead, value: false)
             .channelOption(.allowRemoteHalfClosure, value: true)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelOption(.recvAllocator, value: RelayTuning.recvAllocator)
+            .channelOption(.writeBufferWaterMark, value: RelayTuning.writeWaterMark)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(ByteCounter()) }
             }

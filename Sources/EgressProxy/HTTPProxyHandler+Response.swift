@@ -81,7 +81,7 @@ extension HTTPProxyHandler {
     }
 
     private func finishExchange(_ exchange: Exchange) {
-        guard exchange.keepAlive && exchange.requestEnded else {
+        guard exchange.keepAlive && exchange.requestEnded && !(clientFinished && pending.isEmpty) else {
             state = .closed
             context?.close(promise: nil)
             return

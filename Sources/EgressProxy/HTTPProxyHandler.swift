@@ -40,6 +40,8 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
     var exchange: Exchange?
     var upstream: (channel: any Channel, target: HTTPTarget)?
     var pending = CircularBuffer<HTTPServerRequestPart>()
+    /// The client has half-closed: no further request will come.
+    var clientFinished = false
     private static let maxPendingParts = 256
 
     init(client: ClientContext, encoder: HTTPResponseEncoder, decoder: ByteToMessageHandler<HTTPRequestDecoder>) {
@@ -72,6 +74,14 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         state = .closed
         upstream?.channel.close(promise: nil)
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            clientFinished = true
+            if state == .idle && pending.isEmpty { context.close(promise: nil) }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -63,6 +63,8 @@ public final class HostServiceForwarder: Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.recvAllocator, value: RelayTuning.recvAllocator)
+            .childChannelOption(.writeBufferWaterMark, value: RelayTuning.writeWaterMark)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -22,32 +22,46 @@ public struct ProcfsCallerLookup: CallerLookup {
         guard let inode = socketInode(in: "\(base)/\(table)", local: client, remote: server) else { return nil }
         let target = "socket:[\(inode)]"
         for pid in candidates() {
-            let fdDirectory = "/proc/\(pid)/fd"
-            guard let fds = try? FileManager.default.contentsOfDirectory(atPath: fdDirectory) else { continue }
-            for fd in fds where (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fdDirectory)/\(fd)")) == target {
-                let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")
-                return Caller(pid: pid, executable: exe)
+            for fd in Self.entries("/proc/\(pid)/fd") where Self.link("/proc/\(pid)/fd/\(fd)") == target {
+                return Caller(pid: pid, executable: Self.link("/proc/\(pid)/exe"))
             }
         }
         return Caller(pid: nil, executable: nil)
     }
 
+    /// Newest processes first: the caller usually just started, and a short-lived one may be
+    /// gone if it is searched for last.
     private func candidates() -> [Int32] {
         guard let root = namespacePID else {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-            return names.compactMap(Int32.init)
+            return Self.entries("/proc").compactMap(Int32.init).sorted(by: >)
         }
         var out: [Int32] = []
         var queue = [root]
         while let pid = queue.popLast(), out.count < 4096 {
             out.append(pid)
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-            for tid in tasks {
+            for tid in Self.entries("/proc/\(pid)/task") {
                 let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/children", encoding: .utf8)) ?? ""
-                queue += children.split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                queue += children.split(whereSeparator: \.isWhitespace).compactMap { Int32($0) }
             }
         }
-        return out
+        return out.sorted(by: >)
+    }
+
+    private static func entries(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    private static func link(_ path: String) -> String? {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = buffer.withUnsafeMutableBytes { readlink(path, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
     }
 
     private func socketInode(in path: String, local: SocketEndpoint, remote: SocketEndpoint) -> String? {

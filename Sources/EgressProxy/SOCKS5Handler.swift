@@ -45,6 +45,12 @@ final class SOCKS5Handler: ChannelInboundHandler, RemovableChannelHandler {
         context.close(promise: nil)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The client finished sending before its request was answered.
+        if case ChannelEvent.inputClosed = event { context.close(promise: nil) }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     private func parseGreeting(_ context: ChannelHandlerContext) {
         guard var b = buffer, let version = b.readInteger(as: UInt8.self), let count = b.readInteger(as: UInt8.self) else { return }
         guard version == 5 else { return fail(context, reply: nil, reason: "not SOCKS version 5") }

@@ -116,3 +116,35 @@ import Testing
         second.stop()
     }
 }
+
+/// The `cordon` binary built beside the test bundle, when the whole package was built.
+let cordonBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cordon").path
+
+/// `cordon sessions` and `cordon net` end to end against a running control socket.
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: cordonBinary), "the cordon binary is not built"))
+struct ControlCommandTests {
+    @Test func sessionsAndNetCommands() throws {
+        let t = ControlSocketTests()
+        let runtime = try t.runtimeDirectory()
+        let env = ["XDG_RUNTIME_DIR": runtime]
+        let path = try ControlSocketPath.resolve(environment: env, create: true)
+        let egress = try t.session("3f2a", allow: ["api.anthropic.com:443"])
+        let sessions = ControlSessions()
+        sessions.register(.init(id: "3f2a", command: ["claude"], egress: egress))
+        let server = try ControlServer.start(path: path, sessions: sessions, logger: Logger(label: "control-test"))
+        defer { server.stop() }
+
+        let list = try t.run([cordonBinary, "sessions", "--format", "json"], environment: env)
+        #expect(list.status == 0 && list.stdout.contains("\"id\" : \"3f2a\""), "\(list)")
+        let allow = try t.run([cordonBinary, "net", "allow", "--session", "3f2a", "api.openai.com:443"], environment: env)
+        #expect(allow.status == 0 && allow.stdout.contains("allow network:api.openai.com:443"), "\(allow)")
+        #expect(egress.rules.match(host: "api.openai.com", port: 443) != nil)
+        let deny = try t.run([cordonBinary, "net", "deny", "--session", "3f2a", "api.anthropic.com:443"], environment: env)
+        #expect(deny.status == 0 && deny.stdout.contains("deny  network:api.anthropic.com:443"), "\(deny)")
+        let missing = try t.run([cordonBinary, "net", "list", "--session", "nope"], environment: env)
+        #expect(missing.status != 0 && missing.stderr.contains("no running session 'nope'"), "\(missing)")
+        server.stop()
+        let stopped = try t.run([cordonBinary, "sessions"], environment: env)
+        #expect(stopped.status != 0 && stopped.stderr.contains("start a session"), "\(stopped)")
+    }
+}
