@@ -15,6 +15,12 @@ final class UpstreamResponseHandler: ChannelInboundHandler, RemovableChannelHand
         proxy?.relayResponse(unwrapInboundIn(data), from: context.channel)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Response bodies are written part by part; they leave at the end of each read burst.
+        proxy?.context?.flush()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         proxy?.upstreamClosed(context.channel)
         context.fireChannelInactive()

@@ -70,6 +70,12 @@ final class HTTPProxyHandler: ChannelInboundHandler, RemovableChannelHandler {
         handle(part)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        // Request bodies are written part by part; they leave at the end of each read burst.
+        upstream?.channel.flush()
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         upstream?.channel.close(promise: nil)

@@ -25,6 +25,16 @@ import Testing
             ["curl", "-sS", "-x", proxy.url, "-H", "Transfer-Encoding: chunked", "--data-binary", "@-", "\(base)/echo"],
             input: String(repeating: "x", count: 100_000))
         #expect(post.stdout == "received 100000 bytes", "\(post.stderr)")
+        // curl sends `Expect: 100-continue` for large bodies: the interim response is relayed.
+        let large = try run(
+            ["curl", "-sS", "-v", "-x", proxy.url, "--data-binary", "@-", "\(base)/echo"], input: String(repeating: "y", count: 3_000_000))
+        #expect(large.stdout == "received 3000000 bytes", "\(large.stderr)")
+        // A response larger than the relay's buffers arrives whole.
+        let big = try run(["curl", "-sS", "-o", "/dev/null", "-w", "%{size_download}", "-x", proxy.url, "\(base)/large"])
+        #expect(big.stdout == "\(8 << 20)", "\(big.stderr)")
+        // A HEAD response announces a length but carries no body; the next request still works.
+        let head = try run(["curl", "-sS", "-I", "-x", proxy.url, "\(base)/h", "--next", "-x", proxy.url, "\(base)/after"])
+        #expect(head.stdout.contains("Content-Length: 12345") && head.stdout.contains("hello /after"), "\(head.stdout) \(head.stderr)")
         let record = await proxy.sink.waitFor { $0.kind == .http && $0.outcome == .allow }
         #expect(record?.capability == "network:allowed.test:\(origin.httpPort)")
         #expect(record?.address == "127.0.0.1")

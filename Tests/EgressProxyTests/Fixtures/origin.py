@@ -34,6 +34,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for part in (b"first,", b"second,", b"third"):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
             self.wfile.write(b"0\r\n\r\n")
+        elif self.path.startswith("/large"):
+            self.send_response(200)
+            self.send_header("Content-Length", str(8 << 20))
+            self.end_headers()
+            for _ in range(128):
+                self.wfile.write(b"z" * 65536)
         elif self.path.startswith("/upgrade"):
             if self.headers.get("Upgrade", "").lower() != "echo":
                 return self.send_text("upgrade required", 426)
@@ -49,6 +55,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.connection.sendall(data)
         else:
             self.send_text("hello %s host=%s" % (self.path, self.headers.get("Host")))
+
+    def do_HEAD(self):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", "12345")
+        self.end_headers()
 
     def do_POST(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
