@@ -9,8 +9,6 @@ struct Denial: Error, Sendable {
         case hostMismatch = "host-mismatch"
         /// The request could not be understood or is of a kind the proxy does not carry.
         case badRequest = "bad-request"
-        /// A bound tripped.
-        case limit
         /// The name did not resolve.
         case unresolvable
         /// Every vetted address refused or failed the connection.
@@ -38,7 +36,6 @@ struct Denial: Error, Sendable {
         switch code {
         case .noCapability, .addressRefused, .hostMismatch: return (403, "Forbidden")
         case .badRequest: return (400, "Bad Request")
-        case .limit: return (503, "Service Unavailable")
         case .unresolvable, .unreachable: return (502, "Bad Gateway")
         case .timeout: return (504, "Gateway Timeout")
         }
@@ -48,7 +45,7 @@ struct Denial: Error, Sendable {
     var socksReply: UInt8 {
         switch code {
         case .noCapability, .addressRefused, .hostMismatch: return 0x02  // not allowed by ruleset
-        case .badRequest, .limit: return 0x01  // general failure
+        case .badRequest: return 0x01  // general failure
         case .unresolvable, .timeout: return 0x04  // host unreachable
         case .unreachable: return 0x05  // connection refused
         }

@@ -4,10 +4,8 @@ public struct EgressProxyError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// A listening descriptor handed to the proxy was not usable.
         case listener
-        /// The decision record sink could not be opened or written.
+        /// The decision record sink could not be opened.
         case sink
-        /// A configuration value is out of range.
-        case configuration
     }
 
     /// What kind of failure this is.

@@ -1,5 +1,6 @@
 import EgressProxy
 import Foundation
+import NIOPosix
 import Testing
 
 #if canImport(Glibc)
@@ -23,4 +24,12 @@ struct CallerLookupTests {
         // Negative control: an endpoint nobody holds has no caller.
         #expect(ProcfsCallerLookup().caller(client: SocketEndpoint(address: [127, 0, 0, 1], port: 1), server: serverEnd) == nil)
     }
+}
+
+/// The production resolver runs getaddrinfo off the event loop and fills in the port.
+@Test func systemResolverAnswersFromTheSystem() async throws {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let addresses = try await SystemResolver().resolve(host: "localhost", port: 8080, on: group.next()).get()
+    #expect(addresses.contains { $0.ipAddress == "127.0.0.1" && $0.port == 8080 })
+    try await group.shutdownGracefully()
 }
