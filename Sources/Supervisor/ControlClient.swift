@@ -26,14 +26,7 @@ public enum ControlClient {
         return response
     }
 
-    /// True when something accepts connections at `path`.
-    static func isServed(_ path: String) -> Bool {
-        guard let fd = try? connectTo(path) else { return false }
-        close(fd)
-        return true
-    }
-
-    private static func connectTo(_ path: String) throws(ControlSocketError) -> CInt {
+    static func connectTo(_ path: String) throws(ControlSocketError) -> CInt {
         let fd = try UnixSocket.make(operation: "create socket for \(path)")
         do throws(ControlSocketError) {
             try UnixSocket.withAddress(path) { (sa, len) throws(ControlSocketError) in
@@ -82,8 +75,10 @@ enum UnixSocket {
         return try result.get()
     }
 
-    /// Reads up to a newline; refuses lines over the bound and peers that stall.
-    static func readLine(_ fd: CInt) throws(ControlSocketError) -> Data {
+    /// Reads up to a newline; refuses lines over the bound and peers that stall (a receive
+    /// timeout set on `fd` ends the read unless `timeoutAllowed` is false, for a connection that
+    /// waits for requests indefinitely).
+    static func readLine(_ fd: CInt, timeoutAllowed: Bool = true) throws(ControlSocketError) -> Data {
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !data.contains(UInt8(ascii: "\n")) {
@@ -91,7 +86,7 @@ enum UnixSocket {
                 throw ControlSocketError(code: .protocolError, operation: "read control line", reason: "line too long", remedy: "send at most 64 KiB")
             }
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EINTR || (!timeoutAllowed && errno == EAGAIN)) { continue }
             guard n > 0 else {
                 throw ControlSocketError(
                     code: .protocolError, operation: "read control line",

@@ -12,6 +12,9 @@ public struct ControlRequest: Codable, Sendable, Equatable {
         case netAllow = "net-allow"
         /// Withdraw a network capability from a running session, cutting its open tunnels.
         case netDeny = "net-deny"
+        /// Sent by a supervisor that found the socket served by another: keep this connection
+        /// open and forward requests for my sessions over it.
+        case attach
     }
 
     /// What is asked.

@@ -59,6 +59,9 @@ public final class ControlSessions: Sendable {
             }
             return ControlResponse(ok: true, sessions: list)
         }
+        if request.operation == .attach {
+            throw requestError("attach is answered by the serving supervisor only", remedy: "send it to the control socket")
+        }
         guard let id = request.session else { throw requestError("no session given", remedy: "pass --session ID") }
         guard let entry = entries.withLockedValue({ $0[id] }) else {
             throw requestError("no running session '\(id)'", remedy: "see `cordon sessions` for running sessions")
@@ -68,7 +71,7 @@ public final class ControlSessions: Sendable {
         }
         var tunnelsCut: Int?
         switch request.operation {
-        case .sessions, .netList:
+        case .sessions, .netList, .attach:
             break
         case .netAllow, .netDeny:
             guard let endpoint = request.endpoint else { throw requestError("no HOST:PORT given", remedy: "name the endpoint") }

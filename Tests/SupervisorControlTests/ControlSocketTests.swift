@@ -103,17 +103,33 @@ import Testing
         #expect(try ControlSocketPath.resolve(environment: ["XDG_RUNTIME_DIR": runtime], create: true) == runtime + "/cordon/control.sock")
     }
 
-    @Test func aSecondSupervisorDoesNotStealALiveSocket() throws {
+    @Test func aSecondSupervisorAttachesAndTakesOverWhenTheFirstStops() throws {
         let runtime = try runtimeDirectory()
         let path = try ControlSocketPath.resolve(environment: ["XDG_RUNTIME_DIR": runtime], create: true)
-        let first = try ControlServer.start(path: path, sessions: ControlSessions(), logger: Logger(label: "control-test"))
-        #expect(throws: ControlSocketError.self) {
-            try ControlServer.start(path: path, sessions: ControlSessions(), logger: Logger(label: "control-test"))
-        }
+        let firstSessions = ControlSessions()
+        firstSessions.register(.init(id: "one", command: ["a"], egress: try session("one", allow: ["a.example:443"])))
+        let secondEgress = try session("two", allow: ["b.example:443"])
+        let secondSessions = ControlSessions()
+        secondSessions.register(.init(id: "two", command: ["b"], egress: secondEgress))
+        let first = try ControlServer.start(path: path, sessions: firstSessions, logger: Logger(label: "control-test"))
+        let second = try ControlServer.start(path: path, sessions: secondSessions, logger: Logger(label: "control-test"))
+        defer { second.stop() }
+        #expect(first.isServing && !second.isServing)
+
+        let listed = try ControlClient.send(.init(operation: .sessions), path: path)
+        #expect(Set(listed.sessions?.map(\.id) ?? []) == ["one", "two"])
+        let allowed = try ControlClient.send(.init(operation: .netAllow, session: "two", endpoint: "c.example:443"), path: path)
+        #expect(allowed.ok, "\(allowed)")
+        #expect(secondEgress.rules.match(host: "c.example", port: 443) != nil, "forwarded to the attached supervisor")
+
         first.stop()
-        // A stale socket file (nobody serving) is replaced.
-        let second = try ControlServer.start(path: path, sessions: ControlSessions(), logger: Logger(label: "control-test"))
-        second.stop()
+        var after: ControlResponse?
+        for _ in 0..<100 where after?.ok != true {
+            after = try? ControlClient.send(.init(operation: .sessions), path: path)
+            if after?.ok != true { usleep(50_000) }
+        }
+        #expect(after?.sessions?.map(\.id) == ["two"], "the attached supervisor took over")
+        #expect(second.isServing)
     }
 }
 
