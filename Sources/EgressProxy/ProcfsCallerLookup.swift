@@ -19,11 +19,19 @@ public struct ProcfsCallerLookup: CallerLookup {
     public func caller(client: SocketEndpoint, server: SocketEndpoint) -> Caller? {
         let base = namespacePID.map { "/proc/\($0)/net" } ?? "/proc/self/net"
         let table = client.address.count == 4 ? "tcp" : "tcp6"
-        guard let inode = socketInode(in: "\(base)/\(table)", local: client, remote: server) else { return nil }
+        // The TCP table is read in several chunks and is not a snapshot: an entry can be
+        // skipped while other sockets come and go, so a miss is retried.
+        var found: String?
+        for _ in 0..<5 where found == nil {
+            found = socketInode(in: "\(base)/\(table)", local: client, remote: server)
+        }
+        guard let inode = found else { return nil }
         let target = "socket:[\(inode)]"
-        for pid in candidates() {
-            for fd in Self.entries("/proc/\(pid)/fd") where Self.link("/proc/\(pid)/fd/\(fd)") == target {
-                return Caller(pid: pid, executable: Self.link("/proc/\(pid)/exe"))
+        for _ in 0..<2 {
+            for pid in candidates() {
+                for fd in Self.entries("/proc/\(pid)/fd") where Self.link("/proc/\(pid)/fd/\(fd)") == target {
+                    return Caller(pid: pid, executable: Self.link("/proc/\(pid)/exe"))
+                }
             }
         }
         return Caller(pid: nil, executable: nil)
@@ -58,6 +66,22 @@ public struct ProcfsCallerLookup: CallerLookup {
         return names
     }
 
+    /// Reads a procfs file to its end (its reported size is 0, so it is read until EOF).
+    private static func readAll(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            bytes += chunk[0..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     private static func link(_ path: String) -> String? {
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = buffer.withUnsafeMutableBytes { readlink(path, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
@@ -65,7 +89,7 @@ public struct ProcfsCallerLookup: CallerLookup {
     }
 
     private func socketInode(in path: String, local: SocketEndpoint, remote: SocketEndpoint) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        guard let text = Self.readAll(path) else { return nil }
         let wantLocal = Self.procfsText(local)
         let wantRemote = Self.procfsText(remote)
         for line in text.split(separator: "\n").dropFirst() {

@@ -1,5 +1,8 @@
 import EgressProxy
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// Real clients through the proxy to real loopback servers: what an allowed name may do.
@@ -38,11 +41,18 @@ import Testing
         let record = await proxy.sink.waitFor { $0.kind == .http && $0.outcome == .allow }
         #expect(record?.capability == "network:allowed.test:\(origin.httpPort)")
         #expect(record?.address == "127.0.0.1")
-        // The caller is found through procfs (a client that exits within microseconds may be
-        // gone before the search reaches it, so any of the curl runs above will do).
-        let identified = await proxy.sink.waitFor { $0.kind == .http && $0.callerExecutable?.hasSuffix("/curl") == true }
-        #expect((identified?.callerPID ?? 0) > 0)
         #expect((record?.bytesReceived ?? 0) > 0 && (record?.bytesSent ?? 0) > 0)
+        // The record names the calling process: here the test process itself, holding its
+        // connection open for a while (the lookup runs beside the request; a client that has
+        // already closed its socket cannot be found).
+        let client = try RawClient(port: proxy.port)
+        client.send("GET \(base)/caller HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\n\r\n")
+        #expect(client.receive(until: "hello /caller").contains("hello /caller"))
+        try await Task.sleep(for: .seconds(2))
+        client.send("GET \(base)/bye HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\nConnection: close\r\n\r\n")
+        #expect(client.receive(until: "hello /bye").contains("hello /bye"))
+        let identified = await proxy.sink.waitFor { $0.kind == .http && $0.callerPID == getpid() }
+        #expect(identified?.callerExecutable == (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
         try await proxy.stop()
     }
 
