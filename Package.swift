@@ -38,10 +38,13 @@ let package = Package(
         ),
         // The decision API the rest of Cordon uses.
         .target(name: "PolicyEngine", dependencies: ["Rego", "SandboxPolicy"]),
+        // The system zlib, for gzip bodies of the audit HTTP sink.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Typed audit events, the hash-chained store, encodings and sinks.
         .target(
             name: "AuditLog",
             dependencies: [
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -73,11 +76,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Audit log throughput: run on demand in release mode, never as a test.
+        .executableTarget(name: "AuditBench", dependencies: ["AuditLog"], path: "Benchmarks/AuditBench"),
         .testTarget(name: "RegoTests", dependencies: ["Rego"]),
         .testTarget(name: "RegoConformanceTests", dependencies: ["Rego", "Yams"]),
         .testTarget(name: "SandboxPolicyTests", dependencies: ["SandboxPolicy"]),
         .testTarget(name: "SandboxLauncherTests", dependencies: ["SandboxLauncher", "SandboxPolicy", "LinuxSystem"]),
-        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CZlib"]),
         .testTarget(name: "EgressProxyTests", dependencies: ["EgressProxy"]),
         .testTarget(name: "CordonCLITests", dependencies: ["cordon"]),
     ]
