@@ -78,12 +78,24 @@ let package = Package(
         ),
         // Audit log throughput: run on demand in release mode, never as a test.
         .executableTarget(name: "AuditBench", dependencies: ["AuditLog"], path: "Benchmarks/AuditBench"),
+        // Egress proxy against a direct connection and tinyproxy; run on demand, not a test.
+        .executableTarget(
+            name: "cordon-bench-proxy",
+            dependencies: [
+                "EgressProxy", "SandboxPolicy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/cordon-bench-proxy"
+        ),
         .testTarget(name: "RegoTests", dependencies: ["Rego"]),
         .testTarget(name: "RegoConformanceTests", dependencies: ["Rego", "Yams"]),
         .testTarget(name: "SandboxPolicyTests", dependencies: ["SandboxPolicy"]),
         .testTarget(name: "SandboxLauncherTests", dependencies: ["SandboxLauncher", "SandboxPolicy", "LinuxSystem"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CZlib"]),
         .testTarget(name: "EgressProxyTests", dependencies: ["EgressProxy"]),
+        .testTarget(name: "SupervisorControlTests", dependencies: ["Supervisor"]),
         .testTarget(name: "CordonCLITests", dependencies: ["cordon"]),
     ]
 )

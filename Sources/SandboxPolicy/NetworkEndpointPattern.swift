@@ -73,7 +73,10 @@ public struct NetworkEndpointPattern: Sendable, Hashable, Codable, CustomStringC
         if name.hasPrefix("[") && name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         switch host {
         case .name(let n): return n == name
-        case .address(let a): return a == name
+        case .address(let a):
+            // Compare bytes, not text: `::1`, `0::1` and `0:0:0:0:0:0:0:1` name the same host.
+            guard let want = IPAddressLiteral.bytes(a), let got = IPAddressLiteral.bytes(name) else { return false }
+            return want == got
         case .wildcard(let suffix): return name.hasSuffix("." + suffix) && !IPAddressText.isIPv4(name)
         }
     }
@@ -86,6 +89,48 @@ public struct NetworkEndpointPattern: Sendable, Hashable, Codable, CustomStringC
         case .wildcard(let s): return "*.\(s):\(p)"
         case .address(let a): return a.contains(":") ? "[\(a)]:\(p)" : "\(a):\(p)"
         }
+    }
+}
+
+/// IP literals as the bytes they denote, parsed in pure Swift (no `inet_pton`).
+public enum IPAddressLiteral {
+    /// The 4 or 16 network-order bytes of a strict dotted-quad IPv4 or an IPv6 literal (brackets
+    /// allowed), or `nil` when `text` is not an IP literal.
+    public static func bytes(_ text: String) -> [UInt8]? {
+        var s = Substring(text)
+        if s.hasPrefix("[") && s.hasSuffix("]") { s = s.dropFirst().dropLast() }
+        if IPAddressText.isIPv4(String(s)) { return s.split(separator: ".").map { UInt8($0)! } }
+        guard IPAddressText.isIPv6(String(s)) else { return nil }
+        return ipv6Bytes(s)
+    }
+
+    private static func ipv6Bytes(_ s: Substring) -> [UInt8]? {
+        func groups(_ part: Substring) -> [UInt8]? {
+            guard !part.isEmpty else { return [] }
+            var out: [UInt8] = []
+            for g in part.split(separator: ":", omittingEmptySubsequences: false) {
+                if g.contains(".") {
+                    guard let v4 = bytes(String(g)), v4.count == 4 else { return nil }
+                    out += v4
+                } else {
+                    guard let v = UInt16(g, radix: 16) else { return nil }
+                    out += [UInt8(v >> 8), UInt8(v & 0xff)]
+                }
+            }
+            return out
+        }
+        let colon = UInt8(ascii: ":")
+        let utf8 = Array(s.utf8)
+        if let i = utf8.indices.dropLast().first(where: { utf8[$0] == colon && utf8[$0 + 1] == colon }) {
+            let headText = Substring(decoding: utf8[..<i], as: UTF8.self)
+            let tailText = Substring(decoding: utf8[(i + 2)...], as: UTF8.self)
+            guard let head = groups(headText), let tail = groups(tailText),
+                head.count + tail.count < 16
+            else { return nil }
+            return head + [UInt8](repeating: 0, count: 16 - head.count - tail.count) + tail
+        }
+        guard let all = groups(s), all.count == 16 else { return nil }
+        return all
     }
 }
 
