@@ -33,12 +33,16 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     /// Which enforcement layers the plan turns on (all, unless testing one layer alone or
     /// running with explicit best effort).
     public var layers: Layers
+    /// TCP listeners the launcher creates inside the sandbox's network namespace (after loopback
+    /// is up) and hands to the supervisor, in order: the egress proxy's endpoint and forwarded
+    /// host ports. The supervisor accepts on them from outside.
+    public var listeners: [LoopbackListener]
 
     public init(
         argv: [String], environment: [String], workingDirectory: String, hostname: String = "cordon",
         namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], landlock: LandlockPlan?,
         seccomp: [SeccompProgram], resourceLimits: [ResourceLimit], cgroupLimits: CgroupLimits,
-        terminal: TerminalMode, layers: Layers = .all
+        terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = []
     ) {
         self.argv = argv
         self.environment = environment
@@ -53,6 +57,19 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
         self.cgroupLimits = cgroupLimits
         self.terminal = terminal
         self.layers = layers
+        self.listeners = listeners
+    }
+}
+
+/// A listening TCP socket on a loopback address inside the sandbox.
+public struct LoopbackListener: Sendable, Equatable, Codable {
+    /// A numeric loopback address: `127.0.0.1` (any of 127.0.0.0/8) or `::1`.
+    public var address: String
+    /// The port; 0 lets the kernel choose one.
+    public var port: UInt16
+    public init(address: String, port: UInt16) {
+        self.address = address
+        self.port = port
     }
 }
 

@@ -3,4 +3,218 @@
 /* Only what Swift cannot express: variadic syscall/prctl/ioctl wrappers, kernel constants and
    structs missing from Debian 12's headers, and the async-signal-safe child that applies a
    launch plan between clone and exec. Every symbol is prefixed cordon_. */
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+/* Where the child stages the new root (after a first pivot into a tmpfs on spec->staging_base)
+   and where the host's root stays visible until it is detached. Mount sources and targets in a
+   spec are prefixed with these. */
+#define CORDON_STAGING_NEW_ROOT "/newroot"
+#define CORDON_STAGING_OLD_ROOT "/oldroot"
+
+/* Namespace bits, equal to SandboxPolicy.Namespaces raw values. */
+enum {
+    CORDON_NS_USER = 1 << 0,
+    CORDON_NS_MOUNT = 1 << 1,
+    CORDON_NS_PID = 1 << 2,
+    CORDON_NS_IPC = 1 << 3,
+    CORDON_NS_UTS = 1 << 4,
+    CORDON_NS_NET = 1 << 5,
+    CORDON_NS_CGROUP = 1 << 6,
+};
+
+/* Layer bits, equal to SandboxPolicy.Layers raw values. */
+enum {
+    CORDON_LAYER_VIEW = 1 << 0,
+    CORDON_LAYER_LANDLOCK = 1 << 1,
+    CORDON_LAYER_SECCOMP = 1 << 2,
+    CORDON_LAYER_PROCESS = 1 << 3,
+};
+
+/* One filesystem step; paths are already prefixed with the staging directories. */
+enum cordon_mount_kind {
+    CORDON_MOUNT_TMPFS = 1,
+    CORDON_MOUNT_DIRECTORY,
+    CORDON_MOUNT_FILE,
+    CORDON_MOUNT_SYMLINK,
+    CORDON_MOUNT_BIND,
+    CORDON_MOUNT_DEVICE,
+    CORDON_MOUNT_PROC,
+    CORDON_MOUNT_DEVPTS,
+    CORDON_MOUNT_MASK,
+    CORDON_MOUNT_REMOUNT_READ_ONLY,
+};
+
+enum {
+    CORDON_MOUNT_WRITABLE = 1 << 0,
+    CORDON_MOUNT_EXECUTABLE = 1 << 1,
+};
+
+struct cordon_mount_op {
+    int kind;
+    uint32_t mode;
+    uint32_t flags;
+    /* Bind and device: the host path as seen through the old root. Symlink: the destination.
+       Tmpfs: the mount options ("mode=...,size=..."). Devpts: where to link ptmx. */
+    const char *source;
+    /* The path inside the staging new root. */
+    const char *target;
+    /* File contents; for devpts, the ptmx link's destination. */
+    const char *contents;
+    size_t contents_length;
+};
+
+struct cordon_landlock_path_rule {
+    const char *path;
+    uint64_t access;
+};
+
+struct cordon_landlock_port_rule {
+    uint64_t port;
+    uint64_t access;
+};
+
+struct cordon_rlimit {
+    int resource;
+    uint64_t soft;
+    uint64_t hard;
+};
+
+/* Layout-compatible with struct sock_filter. */
+struct cordon_bpf_instruction {
+    uint16_t code;
+    uint8_t jt;
+    uint8_t jf;
+    uint32_t k;
+};
+
+struct cordon_seccomp_program {
+    const struct cordon_bpf_instruction *instructions;
+    uint16_t count;
+};
+
+struct cordon_listener {
+    struct sockaddr_storage address;
+    socklen_t address_length;
+};
+
+struct cordon_launch_spec {
+    uint32_t namespaces;
+    uint32_t layers;
+    uint32_t inside_uid, outside_uid, inside_gid, outside_gid;
+    const char *const *argv;      /* NULL-terminated */
+    const char *const *envp;      /* NULL-terminated */
+    const char *search_path;      /* PATH from the plan's environment, or NULL */
+    const char *working_directory;
+    const char *hostname;
+    const struct cordon_mount_op *mounts;
+    size_t mount_count;
+    int landlock_enabled;
+    int landlock_abi;             /* the kernel's ABI, already checked against the plan */
+    uint64_t landlock_handled_fs;
+    uint64_t landlock_handled_net;
+    uint64_t landlock_scopes;
+    const struct cordon_landlock_path_rule *landlock_paths;
+    size_t landlock_path_count;
+    const struct cordon_landlock_port_rule *landlock_ports;
+    size_t landlock_port_count;
+    const struct cordon_seccomp_program *seccomp;
+    size_t seccomp_count;
+    const struct cordon_rlimit *rlimits;
+    size_t rlimit_count;
+    int pseudo_terminal;          /* open a pty in the new devpts and send the master */
+    const char *ptmx_path;        /* inside the final root */
+    const struct cordon_listener *listeners;
+    size_t listener_count;
+    const char *const *cgroup_procs; /* cgroup.procs files the parent writes the child's pid to */
+    size_t cgroup_procs_count;
+    const char *staging_base;     /* host directory the staging tmpfs is mounted on */
+};
+
+/* Where the launch stopped: the step, the errno and the index into the step's list. */
+enum cordon_step {
+    CORDON_STEP_NONE = 0,
+    CORDON_STEP_PIPE,
+    CORDON_STEP_CLONE,
+    CORDON_STEP_SETGROUPS,
+    CORDON_STEP_UID_MAP,
+    CORDON_STEP_GID_MAP,
+    CORDON_STEP_CGROUP_JOIN,
+    CORDON_STEP_SYNC,
+    CORDON_STEP_PARENT_DEATH_SIGNAL,
+    CORDON_STEP_MOUNT_PRIVATE,
+    CORDON_STEP_STAGING_TMPFS,
+    CORDON_STEP_STAGING_PIVOT,
+    CORDON_STEP_ROOT_TMPFS,
+    CORDON_STEP_MOUNT_MKDIR,
+    CORDON_STEP_MOUNT_CREATE,
+    CORDON_STEP_MOUNT,
+    CORDON_STEP_MOUNT_ATTRIBUTES,
+    CORDON_STEP_PROC_PROTECT,
+    CORDON_STEP_PIVOT_ROOT,
+    CORDON_STEP_DETACH_OLD_ROOT,
+    CORDON_STEP_WORKING_DIRECTORY,
+    CORDON_STEP_HOSTNAME,
+    CORDON_STEP_LOOPBACK,
+    CORDON_STEP_LISTENER,
+    CORDON_STEP_TERMINAL,
+    CORDON_STEP_SEND_DESCRIPTORS,
+    CORDON_STEP_RLIMIT,
+    CORDON_STEP_CAPABILITY_BOUNDING,
+    CORDON_STEP_CAPABILITY_AMBIENT,
+    CORDON_STEP_NO_NEW_PRIVS,
+    CORDON_STEP_DUMPABLE,
+    CORDON_STEP_LANDLOCK_RULESET,
+    CORDON_STEP_LANDLOCK_PATH,
+    CORDON_STEP_LANDLOCK_PORT,
+    CORDON_STEP_LANDLOCK_RESTRICT,
+    CORDON_STEP_CAPABILITIES,
+    CORDON_STEP_FORK,
+    CORDON_STEP_SESSION,
+    CORDON_STEP_CONTROLLING_TERMINAL,
+    CORDON_STEP_STANDARD_STREAMS,
+    CORDON_STEP_CLOSE_DESCRIPTORS,
+    CORDON_STEP_SECCOMP,
+    CORDON_STEP_EXEC,
+};
+
+struct cordon_spawn_result {
+    pid_t pid;                    /* host pid of the sandbox's first process */
+    int pidfd;
+    int channel;                  /* receives descriptors, then the program's wait status */
+    int step;                     /* enum cordon_step, CORDON_STEP_NONE on success */
+    int error;                    /* errno of the failed step */
+    int index;                    /* index into the step's list, or -1 */
+};
+
+/* Clones the sandbox and applies the spec in the child; returns 0 once the program has been
+   exec'd, -1 with result->step/error/index set otherwise. Must be C: the child runs between
+   clone and exec, where only async-signal-safe code may run. */
+int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result);
+
+/* Receives up to max descriptors sent with SCM_RIGHTS in one message; returns the count or -1.
+   C because the CMSG_* macros do not import into Swift. */
+int cordon_receive_descriptors(int socket, int *descriptors, int max);
+
+/* Reads the wait status the sandbox's reaper sent before exiting; 0 on success. */
+int cordon_receive_wait_status(int channel, int *status);
+
+/* Landlock ABI version, or -errno. The syscall has no libc wrapper. */
+int cordon_landlock_abi(void);
+
+/* 0 when seccomp filters can be installed, -errno otherwise. */
+int cordon_seccomp_filter_available(void);
+
+/* 0 when SECCOMP_RET_USER_NOTIF is available, -errno otherwise. */
+int cordon_seccomp_user_notification_available(void);
+
+/* 0 when the caller can create a user namespace, -errno otherwise (clones a child that exits). */
+int cordon_user_namespace_available(void);
+
+/* pidfd_send_signal(2), no libc wrapper on Debian 12. 0 or -errno. */
+int cordon_pidfd_send_signal(int pidfd, int signal);
+
 #endif

@@ -1,0 +1,262 @@
+/* The child between clone and exec: async-signal-safe code only (raw syscalls, no allocation,
+   no locks), since it is a copy of a multithreaded Swift process. It becomes the sandbox's
+   first process, applies the plan, forks the program and reaps until the program exits. */
+#include "cordon_internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+#define CORDON_MAX_PASSED_FDS 64
+
+/* Signals the first process passes on to the program; pid 1 of a pid namespace ignores every
+   signal it has no handler for. */
+static const int forwarded_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGWINCH};
+#define FORWARDED_COUNT (sizeof forwarded_signals / sizeof forwarded_signals[0])
+
+static volatile pid_t program_pid;
+
+void cordon_child_fail(int error_pipe, int step, int error, int index) {
+    struct cordon_failure failure = {step, error, index};
+    cordon_write_all(error_pipe, &failure, sizeof failure);
+    _exit(127);
+}
+
+static void forward_signal(int signal) {
+    int saved = errno;
+    if (program_pid > 0) kill(program_pid, signal);
+    errno = saved;
+}
+
+static void bring_loopback_up(int error_pipe) {
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) cordon_child_fail(error_pipe, CORDON_STEP_LOOPBACK, errno, -1);
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    memcpy(request.ifr_name, "lo", 3);
+    if (ioctl(fd, SIOCGIFFLAGS, &request) < 0) cordon_child_fail(error_pipe, CORDON_STEP_LOOPBACK, errno, -1);
+    request.ifr_flags |= IFF_UP | IFF_RUNNING;
+    if (ioctl(fd, SIOCSIFFLAGS, &request) < 0) cordon_child_fail(error_pipe, CORDON_STEP_LOOPBACK, errno, -1);
+    close(fd);
+}
+
+static int open_listener(const struct cordon_listener *listener, int error_pipe, int index) {
+    int fd = socket(listener->address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) cordon_child_fail(error_pipe, CORDON_STEP_LISTENER, errno, index);
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_LISTENER, errno, index);
+    if (listener->address.ss_family == AF_INET6 &&
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_LISTENER, errno, index);
+    if (bind(fd, (const struct sockaddr *)&listener->address, listener->address_length) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_LISTENER, errno, index);
+    if (listen(fd, SOMAXCONN) < 0) cordon_child_fail(error_pipe, CORDON_STEP_LISTENER, errno, index);
+    return fd;
+}
+
+static void send_descriptors(int channel, const int *fds, int count, int error_pipe) {
+    char byte = 0;
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr header;
+        char buffer[CMSG_SPACE(sizeof(int) * CORDON_MAX_PASSED_FDS)];
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.buffer;
+    message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+    memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)count);
+    ssize_t n;
+    do {
+        n = sendmsg(channel, &message, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) cordon_child_fail(error_pipe, CORDON_STEP_SEND_DESCRIPTORS, errno, -1);
+}
+
+/* Tries each PATH entry the way execvpe does, without its allocation. */
+static void exec_program(const struct cordon_launch_spec *spec, int error_pipe) {
+    const char *name = spec->argv[0];
+    char *const *argv = (char *const *)spec->argv;
+    char *const *envp = (char *const *)spec->envp;
+    if (strchr(name, '/') != NULL || spec->search_path == NULL) {
+        execve(name, argv, envp);
+        cordon_child_fail(error_pipe, CORDON_STEP_EXEC, errno, -1);
+    }
+    size_t name_length = strlen(name);
+    int last_error = ENOENT, saw_access = 0;
+    char candidate[4096];
+    const char *entry = spec->search_path;
+    for (;;) {
+        const char *end = strchr(entry, ':');
+        size_t length = end ? (size_t)(end - entry) : strlen(entry);
+        if (length == 0) {
+            entry = ".";
+            length = 1;
+        }
+        if (length + 1 + name_length + 1 <= sizeof candidate) {
+            memcpy(candidate, entry, length);
+            candidate[length] = '/';
+            memcpy(candidate + length + 1, name, name_length + 1);
+            execve(candidate, argv, envp);
+            if (errno == EACCES) saw_access = 1;
+            else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP && errno != ENAMETOOLONG)
+                last_error = errno;
+        }
+        if (end == NULL) break;
+        entry = end + 1;
+    }
+    cordon_child_fail(error_pipe, CORDON_STEP_EXEC, saw_access ? EACCES : last_error, -1);
+}
+
+static void close_descriptors_except(int keep, int error_pipe) {
+    if (keep > 3 && syscall(__NR_close_range, 3U, (unsigned)keep - 1, 0U) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_CLOSE_DESCRIPTORS, errno, -1);
+    if (syscall(__NR_close_range, (unsigned)keep + 1, ~0U, 0U) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_CLOSE_DESCRIPTORS, errno, -1);
+}
+
+/* The program's process: its own session and terminal, then seccomp and exec. */
+__attribute__((noreturn)) static void run_program(const struct cordon_launch_spec *spec, struct cordon_child_fds fds,
+                                                  int terminal, mode_t umask_value) {
+    int error_pipe = fds.error_pipe;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_PARENT_DEATH_SIGNAL, errno, -1);
+    if (terminal >= 0) {
+        if (setsid() < 0) cordon_child_fail(error_pipe, CORDON_STEP_SESSION, errno, -1);
+        if (ioctl(terminal, TIOCSCTTY, 0) < 0) cordon_child_fail(error_pipe, CORDON_STEP_CONTROLLING_TERMINAL, errno, -1);
+        for (int stream = 0; stream < 3; stream++) {
+            if (dup2(terminal, stream) < 0) cordon_child_fail(error_pipe, CORDON_STEP_STANDARD_STREAMS, errno, stream);
+        }
+    }
+    if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, error_pipe);
+    else if (terminal > 2) close(terminal);
+    umask(umask_value);
+    /* The supervisor may ignore SIGPIPE or block signals; the program starts from the defaults. */
+    struct sigaction default_action;
+    memset(&default_action, 0, sizeof default_action);
+    default_action.sa_handler = SIG_DFL;
+    for (int sig = 1; sig < NSIG; sig++) {
+        if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &default_action, NULL);
+    }
+    sigset_t empty;
+    sigemptyset(&empty);
+    sigprocmask(SIG_SETMASK, &empty, NULL);
+    if (spec->layers & CORDON_LAYER_SECCOMP) cordon_child_apply_seccomp(spec, error_pipe);
+    exec_program(spec, error_pipe);
+    _exit(127);
+}
+
+/* The first process after the program started: reap everything, pass signals on, and hand
+   the program's raw wait status to the supervisor. */
+__attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec, struct cordon_child_fds fds,
+                                           const sigset_t *previous_mask) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = forward_signal;
+    action.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < FORWARDED_COUNT; i++) sigaction(forwarded_signals[i], &action, NULL);
+    /* As confined as the program; the error pipe stays open until this is done. */
+    if (spec->layers & CORDON_LAYER_SECCOMP) cordon_child_apply_seccomp(spec, fds.error_pipe);
+    close(fds.error_pipe);
+    sigprocmask(SIG_SETMASK, previous_mask, NULL);
+    for (;;) {
+        int status;
+        pid_t pid = wait4(-1, &status, 0, NULL);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            _exit(127);
+        }
+        if (pid == program_pid) {
+            int32_t value = status;
+            send(fds.channel, &value, sizeof value, MSG_NOSIGNAL);
+            if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
+            _exit(128 + WTERMSIG(status));
+        }
+    }
+}
+
+void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_child_fds fds) {
+    int error_pipe = fds.error_pipe;
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        cordon_child_fail(error_pipe, CORDON_STEP_PARENT_DEATH_SIGNAL, errno, -1);
+    char go = 0;
+    ssize_t n;
+    do {
+        n = read(fds.sync_pipe, &go, 1);
+    } while (n < 0 && errno == EINTR);
+    if (n != 1) _exit(127);
+    close(fds.sync_pipe);
+
+    mode_t umask_value = umask(0);
+    if (spec->layers & CORDON_LAYER_VIEW) {
+        if (spec->namespaces & CORDON_NS_MOUNT) cordon_child_build_root(spec, error_pipe);
+        if (spec->working_directory != NULL && chdir(spec->working_directory) < 0)
+            cordon_child_fail(error_pipe, CORDON_STEP_WORKING_DIRECTORY, errno, -1);
+        if ((spec->namespaces & CORDON_NS_UTS) && spec->hostname != NULL &&
+            sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+            cordon_child_fail(error_pipe, CORDON_STEP_HOSTNAME, errno, -1);
+        if (spec->namespaces & CORDON_NS_NET) bring_loopback_up(error_pipe);
+    } else if (spec->working_directory != NULL && chdir(spec->working_directory) < 0) {
+        cordon_child_fail(error_pipe, CORDON_STEP_WORKING_DIRECTORY, errno, -1);
+    }
+
+    /* Descriptors for the supervisor, created before Landlock and seccomp can refuse them. */
+    int passed[CORDON_MAX_PASSED_FDS];
+    int passed_count = 0;
+    int terminal = -1;
+    if (spec->pseudo_terminal) {
+        int master = open(spec->ptmx_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (master < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
+        int unlock = 0;
+        if (ioctl(master, TIOCSPTLCK, &unlock) < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
+        terminal = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (terminal < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
+        passed[passed_count++] = master;
+    }
+    for (size_t i = 0; i < spec->listener_count && passed_count < CORDON_MAX_PASSED_FDS; i++) {
+        passed[passed_count++] = open_listener(&spec->listeners[i], error_pipe, (int)i);
+    }
+    if (passed_count > 0) {
+        send_descriptors(fds.channel, passed, passed_count, error_pipe);
+        for (int i = 0; i < passed_count; i++) close(passed[i]);
+    }
+
+    if (spec->layers & CORDON_LAYER_PROCESS) {
+        cordon_child_limit_resources(spec, error_pipe);
+        cordon_child_drop_privileges(spec, error_pipe);
+    }
+    if (spec->layers & CORDON_LAYER_LANDLOCK) cordon_child_apply_landlock(spec, error_pipe);
+    if (spec->layers & CORDON_LAYER_PROCESS) cordon_child_clear_capabilities(error_pipe);
+
+    sigset_t forwarded, previous;
+    sigemptyset(&forwarded);
+    for (size_t i = 0; i < FORWARDED_COUNT; i++) sigaddset(&forwarded, forwarded_signals[i]);
+    sigprocmask(SIG_BLOCK, &forwarded, &previous);
+    pid_t pid = cordon_raw_fork();
+    if (pid < 0) cordon_child_fail(error_pipe, CORDON_STEP_FORK, errno, -1);
+    if (pid == 0) run_program(spec, fds, terminal, umask_value);
+    program_pid = pid;
+    if (terminal >= 0) close(terminal);
+    reap(spec, fds, &previous);
+}

@@ -1,1 +1,0 @@
-#include "cordon_linux.h"

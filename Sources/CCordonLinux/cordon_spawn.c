@@ -1,0 +1,232 @@
+/* The parent's half of a launch: clone, write the id maps, join the cgroups, release the
+   child and wait for its exec or its failure report. C because the clone returns twice and
+   the child must not run Swift. */
+#include "cordon_internal.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int cordon_write_all(int fd, const void *buffer, size_t length) {
+    const char *p = buffer;
+    while (length > 0) {
+        ssize_t n = write(fd, p, length);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += n;
+        length -= (size_t)n;
+    }
+    return 0;
+}
+
+pid_t cordon_raw_fork(void) {
+    return (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, 0UL, 0UL, 0UL, 0UL);
+}
+
+static unsigned long clone_flags(uint32_t namespaces) {
+    unsigned long flags = 0;
+    if (namespaces & CORDON_NS_USER) flags |= CLONE_NEWUSER;
+    if (namespaces & CORDON_NS_MOUNT) flags |= CLONE_NEWNS;
+    if (namespaces & CORDON_NS_PID) flags |= CLONE_NEWPID;
+    if (namespaces & CORDON_NS_IPC) flags |= CLONE_NEWIPC;
+    if (namespaces & CORDON_NS_UTS) flags |= CLONE_NEWUTS;
+    if (namespaces & CORDON_NS_NET) flags |= CLONE_NEWNET;
+    if (namespaces & CORDON_NS_CGROUP) flags |= CLONE_NEWCGROUP;
+    return flags;
+}
+
+static int write_proc_file(pid_t pid, const char *name, const char *text) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = cordon_write_all(fd, text, strlen(text));
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+static int write_id_maps(const struct cordon_launch_spec *spec, pid_t pid, int *step) {
+    char map[64];
+    *step = CORDON_STEP_SETGROUPS;
+    if (write_proc_file(pid, "setgroups", "deny") < 0) return -1;
+    *step = CORDON_STEP_UID_MAP;
+    snprintf(map, sizeof map, "%u %u 1\n", spec->inside_uid, spec->outside_uid);
+    if (write_proc_file(pid, "uid_map", map) < 0) return -1;
+    *step = CORDON_STEP_GID_MAP;
+    snprintf(map, sizeof map, "%u %u 1\n", spec->inside_gid, spec->outside_gid);
+    if (write_proc_file(pid, "gid_map", map) < 0) return -1;
+    return 0;
+}
+
+static int join_cgroups(const struct cordon_launch_spec *spec, pid_t pid, int *index) {
+    char text[16];
+    int length = snprintf(text, sizeof text, "%d", (int)pid);
+    for (size_t i = 0; i < spec->cgroup_procs_count; i++) {
+        *index = (int)i;
+        int fd = open(spec->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return -1;
+        int rc = cordon_write_all(fd, text, (size_t)length);
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+static void fail_result(struct cordon_spawn_result *result, int step, int error, int index) {
+    result->step = step;
+    result->error = error;
+    result->index = index;
+}
+
+int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result) {
+    int error_pipe[2], sync_pipe[2], channel[2];
+    result->pid = -1;
+    result->pidfd = -1;
+    result->channel = -1;
+    fail_result(result, CORDON_STEP_NONE, 0, -1);
+
+    if (pipe2(error_pipe, O_CLOEXEC) < 0) {
+        fail_result(result, CORDON_STEP_PIPE, errno, -1);
+        return -1;
+    }
+    if (pipe2(sync_pipe, O_CLOEXEC) < 0) {
+        fail_result(result, CORDON_STEP_PIPE, errno, -1);
+        close(error_pipe[0]);
+        close(error_pipe[1]);
+        return -1;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, channel) < 0) {
+        fail_result(result, CORDON_STEP_PIPE, errno, -1);
+        close(error_pipe[0]);
+        close(error_pipe[1]);
+        close(sync_pipe[0]);
+        close(sync_pipe[1]);
+        return -1;
+    }
+
+    int pidfd = -1;
+    unsigned long flags = clone_flags(spec->namespaces) | CLONE_PIDFD | SIGCHLD;
+    /* A raw clone: the child runs on a copy of this stack, like fork, without glibc's atfork work. */
+    pid_t pid = (pid_t)syscall(SYS_clone, flags, 0UL, &pidfd, 0UL, 0UL);
+    if (pid == 0) {
+        close(error_pipe[0]);
+        close(sync_pipe[1]);
+        close(channel[0]);
+        struct cordon_child_fds fds = {error_pipe[1], sync_pipe[0], channel[1]};
+        cordon_child_main(spec, fds);
+    }
+    int clone_error = errno;
+    close(error_pipe[1]);
+    close(sync_pipe[0]);
+    close(channel[1]);
+    if (pid < 0) {
+        fail_result(result, CORDON_STEP_CLONE, clone_error, -1);
+        close(error_pipe[0]);
+        close(sync_pipe[1]);
+        close(channel[0]);
+        return -1;
+    }
+
+    int step = CORDON_STEP_NONE, index = -1;
+    int rc = 0;
+    if (spec->namespaces & CORDON_NS_USER) rc = write_id_maps(spec, pid, &step);
+    if (rc == 0 && spec->cgroup_procs_count > 0) {
+        step = CORDON_STEP_CGROUP_JOIN;
+        rc = join_cgroups(spec, pid, &index);
+    }
+    if (rc == 0) {
+        char go = 1;
+        if (cordon_write_all(sync_pipe[1], &go, 1) < 0) {
+            step = CORDON_STEP_SYNC;
+            rc = -1;
+        }
+    }
+    int parent_error = errno;
+    /* Closing without the byte tells a child we could not prepare to exit at once. */
+    close(sync_pipe[1]);
+
+    struct cordon_failure failure = {0, 0, -1};
+    ssize_t n;
+    do {
+        n = read(error_pipe[0], &failure, sizeof failure);
+    } while (n < 0 && errno == EINTR);
+    close(error_pipe[0]);
+
+    if (rc < 0 || n != 0) {
+        if (rc < 0) {
+            fail_result(result, step, parent_error, index);
+        } else if (n == (ssize_t)sizeof failure) {
+            fail_result(result, failure.step, failure.error, failure.index);
+        } else {
+            fail_result(result, CORDON_STEP_SYNC, n < 0 ? errno : EPROTO, -1);
+        }
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        close(pidfd);
+        close(channel[0]);
+        return -1;
+    }
+    result->pid = pid;
+    result->pidfd = pidfd;
+    result->channel = channel[0];
+    return 0;
+}
+
+int cordon_receive_descriptors(int socket, int *descriptors, int max) {
+    char byte;
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr header;
+        char buffer[CMSG_SPACE(sizeof(int) * 64)];
+    } control;
+    if (max > 64) max = 64;
+    struct msghdr message = {0};
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control.buffer;
+    message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)max);
+    ssize_t n;
+    do {
+        n = recvmsg(socket, &message, MSG_CMSG_CLOEXEC);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) return -1;
+    int count = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&message); c != NULL; c = CMSG_NXTHDR(&message, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        int received = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *fds = (int *)CMSG_DATA(c);
+        for (int i = 0; i < received; i++) {
+            if (count < max) descriptors[count++] = fds[i];
+            else close(fds[i]);
+        }
+    }
+    if (message.msg_flags & MSG_CTRUNC) {
+        for (int i = 0; i < count; i++) close(descriptors[i]);
+        errno = EMSGSIZE;
+        return -1;
+    }
+    return count;
+}
+
+int cordon_receive_wait_status(int channel, int *status) {
+    int32_t value;
+    ssize_t n;
+    do {
+        n = recv(channel, &value, sizeof value, MSG_DONTWAIT);
+    } while (n < 0 && errno == EINTR);
+    if (n != (ssize_t)sizeof value) return -1;
+    *status = value;
+    return 0;
+}

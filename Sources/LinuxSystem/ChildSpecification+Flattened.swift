@@ -1,0 +1,193 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CCordonLinux
+import SystemPackage
+
+/// A `cordon_launch_spec` and every C array and string it points to, built before the clone
+/// (the child cannot allocate) and freed once the child has exec'd or failed.
+final class FlattenedSpecification {
+    private(set) var spec = cordon_launch_spec()
+    private var allocations: [UnsafeMutableRawPointer] = []
+
+    init(_ s: ChildSpecification) throws(LinuxSystemError) {
+        spec.namespaces = s.namespaces
+        spec.layers = s.layers
+        spec.inside_uid = s.insideUID
+        spec.outside_uid = s.outsideUID
+        spec.inside_gid = s.insideGID
+        spec.outside_gid = s.outsideGID
+        spec.argv = UnsafePointer(stringArray(s.argv))
+        spec.envp = UnsafePointer(stringArray(s.environment))
+        spec.search_path = s.searchPath.map(string)
+        spec.working_directory = s.workingDirectory.map(string)
+        spec.hostname = s.hostname.map(string)
+        spec.staging_base = string(s.stagingBase)
+
+        let mounts = array(of: cordon_mount_op.self, count: s.mounts.count)
+        for (i, step) in s.mounts.enumerated() { mounts[i] = mountOp(step) }
+        spec.mounts = UnsafePointer(mounts)
+        spec.mount_count = s.mounts.count
+
+        if let landlock = s.landlock {
+            spec.landlock_enabled = 1
+            spec.landlock_abi = Int32(landlock.abi)
+            spec.landlock_handled_fs = landlock.handledFilesystem
+            spec.landlock_handled_net = landlock.handledNetwork
+            spec.landlock_scopes = landlock.scopes
+            let paths = array(of: cordon_landlock_path_rule.self, count: landlock.pathRules.count)
+            for (i, rule) in landlock.pathRules.enumerated() {
+                paths[i] = cordon_landlock_path_rule(path: string(rule.path), access: rule.access)
+            }
+            spec.landlock_paths = UnsafePointer(paths)
+            spec.landlock_path_count = landlock.pathRules.count
+            let ports = array(of: cordon_landlock_port_rule.self, count: landlock.portRules.count)
+            for (i, rule) in landlock.portRules.enumerated() {
+                ports[i] = cordon_landlock_port_rule(port: UInt64(rule.port), access: rule.access)
+            }
+            spec.landlock_ports = UnsafePointer(ports)
+            spec.landlock_port_count = landlock.portRules.count
+        }
+
+        let programs = array(of: cordon_seccomp_program.self, count: s.seccomp.count)
+        for (i, program) in s.seccomp.enumerated() {
+            guard program.count <= Int(UInt16.max) else {
+                throw LinuxSystemError(operation: "seccomp program \(i) has \(program.count) instructions", errno: .invalidArgument)
+            }
+            let instructions = array(of: cordon_bpf_instruction.self, count: program.count)
+            for (j, instruction) in program.enumerated() {
+                instructions[j] = cordon_bpf_instruction(code: instruction.code, jt: instruction.jt, jf: instruction.jf, k: instruction.k)
+            }
+            programs[i] = cordon_seccomp_program(instructions: UnsafePointer(instructions), count: UInt16(program.count))
+        }
+        spec.seccomp = UnsafePointer(programs)
+        spec.seccomp_count = s.seccomp.count
+
+        let limits = array(of: cordon_rlimit.self, count: s.resourceLimits.count)
+        for (i, limit) in s.resourceLimits.enumerated() {
+            limits[i] = cordon_rlimit(resource: limit.resource, soft: limit.soft, hard: limit.hard)
+        }
+        spec.rlimits = UnsafePointer(limits)
+        spec.rlimit_count = s.resourceLimits.count
+
+        if let ptmx = s.pseudoTerminal {
+            spec.pseudo_terminal = 1
+            spec.ptmx_path = string(ptmx)
+        }
+
+        let listeners = array(of: cordon_listener.self, count: s.listeners.count)
+        for (i, listener) in s.listeners.enumerated() { listeners[i] = try Self.socketAddress(listener) }
+        spec.listeners = UnsafePointer(listeners)
+        spec.listener_count = s.listeners.count
+
+        spec.cgroup_procs = UnsafePointer(stringArray(s.cgroupProcessFiles))
+        spec.cgroup_procs_count = s.cgroupProcessFiles.count
+    }
+
+    deinit {
+        for allocation in allocations { free(allocation) }
+    }
+
+    private func string(_ text: String) -> UnsafePointer<CChar> {
+        let copy = strdup(text)!
+        allocations.append(UnsafeMutableRawPointer(copy))
+        return UnsafePointer(copy)
+    }
+
+    private func array<T>(of type: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        let raw = calloc(max(count, 1), MemoryLayout<T>.stride)!
+        allocations.append(raw)
+        return raw.bindMemory(to: T.self, capacity: max(count, 1))
+    }
+
+    /// A NULL-terminated `char *[]`.
+    private func stringArray(_ strings: [String]) -> UnsafeMutablePointer<UnsafePointer<CChar>?> {
+        let result = array(of: UnsafePointer<CChar>?.self, count: strings.count + 1)
+        for (i, text) in strings.enumerated() { result[i] = string(text) }
+        result[strings.count] = nil
+        return result
+    }
+
+    private func bytes(_ contents: [UInt8]) -> UnsafePointer<CChar> {
+        let buffer = array(of: CChar.self, count: contents.count)
+        contents.withUnsafeBytes { UnsafeMutableRawPointer(buffer).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        return UnsafePointer(buffer)
+    }
+
+    private func mountOp(_ step: ChildMount) -> cordon_mount_op {
+        var op = cordon_mount_op()
+        switch step {
+        case .tmpfs(let target, let options):
+            op.kind = Int32(CORDON_MOUNT_TMPFS.rawValue)
+            op.target = string(target)
+            op.source = string(options)
+        case .directory(let target, let mode):
+            op.kind = Int32(CORDON_MOUNT_DIRECTORY.rawValue)
+            op.target = string(target)
+            op.mode = mode
+        case .file(let target, let contents, let mode):
+            op.kind = Int32(CORDON_MOUNT_FILE.rawValue)
+            op.target = string(target)
+            op.contents = contents.isEmpty ? nil : bytes(contents)
+            op.contents_length = contents.count
+            op.mode = mode
+        case .symlink(let target, let destination):
+            op.kind = Int32(CORDON_MOUNT_SYMLINK.rawValue)
+            op.target = string(target)
+            op.source = string(destination)
+        case .bind(let source, let target, let writable, let executable):
+            op.kind = Int32(CORDON_MOUNT_BIND.rawValue)
+            op.source = string(source)
+            op.target = string(target)
+            op.flags = (writable ? UInt32(CORDON_MOUNT_WRITABLE) : 0)
+                | (executable ? UInt32(CORDON_MOUNT_EXECUTABLE) : 0)
+        case .device(let source, let target):
+            op.kind = Int32(CORDON_MOUNT_DEVICE.rawValue)
+            op.source = string(source)
+            op.target = string(target)
+        case .proc(let target):
+            op.kind = Int32(CORDON_MOUNT_PROC.rawValue)
+            op.target = string(target)
+        case .devpts(let target, let link, let destination):
+            op.kind = Int32(CORDON_MOUNT_DEVPTS.rawValue)
+            op.target = string(target)
+            op.source = string(link)
+            op.contents = string(destination)
+        case .mask(let target):
+            op.kind = Int32(CORDON_MOUNT_MASK.rawValue)
+            op.target = string(target)
+        case .remountReadOnly(let target):
+            op.kind = Int32(CORDON_MOUNT_REMOUNT_READ_ONLY.rawValue)
+            op.target = string(target)
+        }
+        return op
+    }
+
+    private static func socketAddress(_ listener: ChildListener) throws(LinuxSystemError) -> cordon_listener {
+        var result = cordon_listener()
+        var ok = false
+        withUnsafeMutableBytes(of: &result.address) { storage in
+            if listener.address.contains(":") {
+                var address = sockaddr_in6()
+                address.sin6_family = sa_family_t(AF_INET6)
+                address.sin6_port = listener.port.bigEndian
+                ok = inet_pton(AF_INET6, listener.address, &address.sin6_addr) == 1
+                withUnsafeBytes(of: &address) { storage.copyMemory(from: $0) }
+            } else {
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = listener.port.bigEndian
+                ok = inet_pton(AF_INET, listener.address, &address.sin_addr) == 1
+                withUnsafeBytes(of: &address) { storage.copyMemory(from: $0) }
+            }
+        }
+        guard ok else {
+            throw LinuxSystemError(operation: "parse listener address", path: listener.address, errno: .invalidArgument)
+        }
+        result.address_length = socklen_t(
+            listener.address.contains(":") ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
+        return result
+    }
+}

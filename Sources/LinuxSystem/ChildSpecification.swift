@@ -1,0 +1,149 @@
+import CCordonLinux
+
+/// Everything the C child needs, in the child's own terms: mount paths already carry the
+/// staging prefixes, rights are raw kernel bits. Built by the launcher from a launch plan and
+/// flattened into C arrays before the clone, so the child allocates nothing.
+public struct ChildSpecification: Sendable {
+    /// Where the host root stays visible while the view is built; mount sources are prefixed with it.
+    public static let stagingOldRoot = CORDON_STAGING_OLD_ROOT
+    /// Where the new root is staged; mount targets and ptmx links are prefixed with it.
+    public static let stagingNewRoot = CORDON_STAGING_NEW_ROOT
+
+    /// `CORDON_NS_*` bits (the values of `SandboxPolicy.Namespaces`).
+    public var namespaces: UInt32
+    /// `CORDON_LAYER_*` bits (the values of `SandboxPolicy.Layers`).
+    public var layers: UInt32
+    /// The single uid and gid mapped into the user namespace.
+    public var insideUID: UInt32, outsideUID: UInt32, insideGID: UInt32, outsideGID: UInt32
+    /// The program and its arguments.
+    public var argv: [String]
+    /// `NAME=value` entries.
+    public var environment: [String]
+    /// `PATH` used to resolve a slash-less `argv[0]`.
+    public var searchPath: String?
+    /// Working directory in the final root.
+    public var workingDirectory: String?
+    /// Host name in the UTS namespace.
+    public var hostname: String?
+    /// Filesystem steps, in order.
+    public var mounts: [ChildMount]
+    /// The Landlock ruleset, or `nil` for none.
+    public var landlock: ChildLandlock?
+    /// Classic BPF programs, installed in order.
+    public var seccomp: [[ChildBPFInstruction]]
+    /// `setrlimit` calls.
+    public var resourceLimits: [ChildResourceLimit]
+    /// The `ptmx` to open in the final root for a relayed terminal, or `nil` to keep 0, 1 and 2.
+    public var pseudoTerminal: String?
+    /// Loopback listeners to create in the new network namespace, in order.
+    public var listeners: [ChildListener]
+    /// `cgroup.procs` files the parent writes the child's pid into before releasing it.
+    public var cgroupProcessFiles: [String]
+    /// The host directory the staging tmpfs is mounted over (hidden only inside the child).
+    public var stagingBase: String
+
+    /// Creates an empty specification that runs `argv` with nothing applied.
+    public init(argv: [String], environment: [String]) {
+        self.namespaces = 0
+        self.layers = 0
+        self.insideUID = 0
+        self.outsideUID = 0
+        self.insideGID = 0
+        self.outsideGID = 0
+        self.argv = argv
+        self.environment = environment
+        self.searchPath = nil
+        self.workingDirectory = nil
+        self.hostname = nil
+        self.mounts = []
+        self.landlock = nil
+        self.seccomp = []
+        self.resourceLimits = []
+        self.pseudoTerminal = nil
+        self.listeners = []
+        self.cgroupProcessFiles = []
+        self.stagingBase = "/tmp"
+    }
+}
+
+/// One filesystem step of the child (`enum cordon_mount_kind`), paths already prefixed.
+public enum ChildMount: Sendable, Equatable {
+    /// tmpfs with mount options such as `mode=0755,size=1048576`.
+    case tmpfs(target: String, options: String)
+    case directory(target: String, mode: UInt32)
+    case file(target: String, contents: [UInt8], mode: UInt32)
+    case symlink(target: String, destination: String)
+    case bind(source: String, target: String, writable: Bool, executable: Bool)
+    case device(source: String, target: String)
+    case proc(target: String)
+    /// devpts at `target`, with a symlink at `ptmxLink` pointing to `ptmxDestination`.
+    case devpts(target: String, ptmxLink: String, ptmxDestination: String)
+    case mask(target: String)
+    case remountReadOnly(target: String)
+}
+
+/// A Landlock ruleset in kernel bits.
+public struct ChildLandlock: Sendable, Equatable {
+    /// The kernel's ABI; decides the size of the ruleset attribute passed to the kernel.
+    public var abi: Int
+    public var handledFilesystem: UInt64
+    public var handledNetwork: UInt64
+    public var scopes: UInt64
+    public var pathRules: [(path: String, access: UInt64)]
+    public var portRules: [(port: UInt16, access: UInt64)]
+
+    /// Creates a ruleset.
+    public init(
+        abi: Int, handledFilesystem: UInt64, handledNetwork: UInt64, scopes: UInt64,
+        pathRules: [(path: String, access: UInt64)], portRules: [(port: UInt16, access: UInt64)]
+    ) {
+        self.abi = abi
+        self.handledFilesystem = handledFilesystem
+        self.handledNetwork = handledNetwork
+        self.scopes = scopes
+        self.pathRules = pathRules
+        self.portRules = portRules
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.abi == b.abi && a.handledFilesystem == b.handledFilesystem && a.handledNetwork == b.handledNetwork
+            && a.scopes == b.scopes && a.pathRules.elementsEqual(b.pathRules, by: { $0 == $1 })
+            && a.portRules.elementsEqual(b.portRules, by: { $0 == $1 })
+    }
+}
+
+/// One `struct sock_filter`.
+public struct ChildBPFInstruction: Sendable, Equatable {
+    public var code: UInt16, jt: UInt8, jf: UInt8, k: UInt32
+    /// Creates an instruction.
+    public init(code: UInt16, jt: UInt8, jf: UInt8, k: UInt32) {
+        self.code = code
+        self.jt = jt
+        self.jf = jf
+        self.k = k
+    }
+}
+
+/// One `setrlimit` call.
+public struct ChildResourceLimit: Sendable, Equatable {
+    public var resource: Int32, soft: UInt64, hard: UInt64
+    /// Creates a limit.
+    public init(resource: Int32, soft: UInt64, hard: UInt64) {
+        self.resource = resource
+        self.soft = soft
+        self.hard = hard
+    }
+}
+
+/// A TCP listener on a numeric loopback address.
+public struct ChildListener: Sendable, Equatable {
+    /// An IPv4 or IPv6 literal (`127.0.0.1`, `::1`).
+    public var address: String
+    /// The port; 0 lets the kernel choose.
+    public var port: UInt16
+    /// Creates a listener.
+    public init(address: String, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+}

@@ -1,2 +1,0 @@
-// LinuxSystem module.
-import CCordonLinux

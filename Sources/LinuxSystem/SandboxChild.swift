@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CCordonLinux
+import SystemPackage
+
+/// A running sandbox child: its host pid, a pidfd to signal it, the descriptors it sent back,
+/// and the thread that cloned it, which waits for it. `PR_SET_PDEATHSIG` fires when the
+/// cloning thread exits, so that thread lives exactly as long as the child.
+public final class SandboxChild: @unchecked Sendable {
+    /// Host pid of the sandbox's first process.
+    public let pid: Int32
+    /// Descriptors the child sent, in order (pty master first when there is one, then listeners).
+    public let descriptors: [FileDescriptor]
+    private let pidfd: Int32
+    private let state: SpawnState
+
+    private init(pid: Int32, pidfd: Int32, descriptors: [FileDescriptor], state: SpawnState) {
+        self.pid = pid
+        self.pidfd = pidfd
+        self.descriptors = descriptors
+        self.state = state
+    }
+
+    deinit { close(pidfd) }
+
+    /// Clones a child that applies `specification` and execs its program; returns once the exec
+    /// happened. `expectedDescriptors` is how many descriptors the child sends back.
+    /// `onExit` runs on the waiting thread after the child was reaped (cgroup cleanup).
+    public static func spawn(
+        _ specification: ChildSpecification, expectedDescriptors: Int, onExit: @escaping @Sendable () -> Void
+    ) throws(LinuxSystemError) -> SandboxChild {
+        let flattened: FlattenedSpecification
+        do {
+            flattened = try FlattenedSpecification(specification)
+        } catch {
+            onExit()
+            throw error
+        }
+        let state = SpawnState(flattened: flattened, expectedDescriptors: expectedDescriptors, onExit: onExit)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(state).toOpaque()
+        let rc = pthread_create(&thread, nil, { context in
+            Unmanaged<SpawnState>.fromOpaque(context!).takeRetainedValue().run()
+            return nil
+        }, context)
+        if rc != 0 {
+            Unmanaged<SpawnState>.fromOpaque(context).release()
+            onExit()
+            throw LinuxSystemError(operation: "pthread_create", errno: Errno(rawValue: rc))
+        }
+        pthread_detach(thread)
+        state.started.wait()
+        let result = state.result
+        if result.step != Int32(CORDON_STEP_NONE.rawValue) {
+            let step = ChildStep(rawValue: result.step)
+            throw LinuxSystemError(
+                operation: "launch", errno: Errno(rawValue: result.error), step: step,
+                index: result.index >= 0 ? Int(result.index) : nil)
+        }
+        if let failure = state.descriptorError { throw failure }
+        return SandboxChild(pid: result.pid, pidfd: result.pidfd, descriptors: state.descriptors, state: state)
+    }
+
+    /// Blocks until the program exits; returns its raw wait status as the sandbox's first process
+    /// reported it, or that process's own status when it died first (killed from outside).
+    public func waitForExit() -> Int32 {
+        state.exited.wait()
+        return state.waitStatus
+    }
+
+    /// The raw wait status if the program has exited, without blocking.
+    public var exitStatusIfExited: Int32? {
+        state.exited.isOpen ? state.waitStatus : nil
+    }
+
+    /// Sends `signal` to the sandbox's first process, which passes it on to the program
+    /// (SIGKILL ends the whole sandbox).
+    public func signal(_ signal: Int32) throws(LinuxSystemError) {
+        let rc = cordon_pidfd_send_signal(pidfd, signal)
+        if rc != 0 {
+            throw LinuxSystemError(operation: "pidfd_send_signal(\(signal)) to pid \(pid)", errno: Errno(rawValue: -rc))
+        }
+    }
+}
+
+/// What the spawning thread shares with the caller.
+private final class SpawnState: @unchecked Sendable {
+    let flattened: FlattenedSpecification
+    let expectedDescriptors: Int
+    let onExit: @Sendable () -> Void
+    let started = Latch()
+    let exited = Latch()
+    // Written by the spawning thread before `started` (or `exited`) opens, read after.
+    var result = cordon_spawn_result()
+    var descriptors: [FileDescriptor] = []
+    var descriptorError: LinuxSystemError?
+    var waitStatus: Int32 = 0
+
+    init(flattened: FlattenedSpecification, expectedDescriptors: Int, onExit: @escaping @Sendable () -> Void) {
+        self.flattened = flattened
+        self.expectedDescriptors = expectedDescriptors
+        self.onExit = onExit
+    }
+
+    func run() {
+        var spec = flattened.spec
+        if cordon_spawn(&spec, &result) != 0 {
+            started.open()
+            onExit()
+            return
+        }
+        // The child sent these before its exec, so they are queued already.
+        if expectedDescriptors > 0 {
+            var fds = [Int32](repeating: -1, count: expectedDescriptors)
+            let count = cordon_receive_descriptors(result.channel, &fds, Int32(expectedDescriptors))
+            if count == Int32(expectedDescriptors) {
+                descriptors = fds.map { FileDescriptor(rawValue: $0) }
+            } else {
+                let error = count < 0 ? Errno(rawValue: errno) : .protocolError
+                for fd in fds.prefix(max(Int(count), 0)) { close(fd) }
+                descriptorError = LinuxSystemError(operation: "receive descriptors from the sandbox", errno: error, step: .sendDescriptors)
+                _ = cordon_pidfd_send_signal(result.pidfd, SIGKILL)
+            }
+        }
+        started.open()
+        var status: Int32 = 0
+        while waitpid(result.pid, &status, 0) < 0 && errno == EINTR {}
+        var reported: Int32 = 0
+        waitStatus = cordon_receive_wait_status(result.channel, &reported) == 0 ? reported : status
+        close(result.channel)
+        // Cleanup first, so that whoever waited finds the session's cgroups gone.
+        onExit()
+        exited.open()
+    }
+}
+
+/// A one-shot gate: `wait` blocks until `open` was called.
+private final class Latch: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var opened = false
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        condition.deallocate()
+    }
+
+    var isOpen: Bool {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return opened
+    }
+
+    func open() {
+        pthread_mutex_lock(mutex)
+        opened = true
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+    }
+
+    func wait() {
+        pthread_mutex_lock(mutex)
+        while !opened { pthread_cond_wait(condition, mutex) }
+        pthread_mutex_unlock(mutex)
+    }
+}

@@ -1,0 +1,43 @@
+import LinuxSystem
+import SandboxPolicy
+import SystemPackage
+
+/// A running sandbox: the host pid of its first process (the reaper), the descriptors it handed
+/// over, and what was actually enforced.
+public final class SandboxProcess: @unchecked Sendable {
+    /// Host pid of the sandbox's pid 1.
+    public let pid: Int32
+    /// The pty master (for `TerminalMode.relayedPseudoTerminal`); the supervisor owns it.
+    public let terminal: FileDescriptor?
+    /// Listening sockets created inside the sandbox's network namespace, in plan order; the
+    /// supervisor owns them.
+    public let listeners: [FileDescriptor]
+    /// What was actually applied, layer by layer.
+    public let report: EnforcementReport
+    private let child: SandboxChild
+
+    init(child: SandboxChild, hasTerminal: Bool, report: EnforcementReport) {
+        self.child = child
+        self.pid = child.pid
+        self.terminal = hasTerminal ? child.descriptors.first : nil
+        self.listeners = Array(child.descriptors.dropFirst(hasTerminal ? 1 : 0))
+        self.report = report
+    }
+
+    /// Blocks until the program has exited and returns how.
+    public func waitForExit() -> ExitStatus {
+        ExitStatus(waitStatus: child.waitForExit())
+    }
+
+    /// Sends `signal` through the pidfd to the sandbox's pid 1, which passes it on to the
+    /// program; SIGKILL ends the whole sandbox at once.
+    public func signal(_ signal: Int32) throws(LaunchError) {
+        do {
+            try child.signal(signal)
+        } catch {
+            throw LaunchError(
+                layer: "process", step: "signal", errno: error.errno, message: error.operation,
+                remedy: "The sandbox has already exited.")
+        }
+    }
+}
