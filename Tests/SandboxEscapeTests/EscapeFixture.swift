@@ -39,6 +39,7 @@ final class EscapeFixture {
         try Self.write(home + "/.aws/credentials", "[default]\naws_secret_access_key = \(marker)\n", mode: 0o600)
         try Self.write(outside + "/secret", "\(marker)\n", mode: 0o600)
         try Self.write(outside + "/leaked", "\(marker)\n", mode: 0o600)
+        try Self.write(state + "/cordon/audit/decisions.log", "{\"secret\":\"\(marker)\"}\n", mode: 0o600)
         try Self.write(config + "/cordon/policy.rego", "package cordon\n# \(marker)\n", mode: 0o600)
         try Self.write(workspace + "/README", "a project\n", mode: 0o644)
         try FileManager.default.createSymbolicLink(atPath: workspace + "/link-out", withDestinationPath: outside)

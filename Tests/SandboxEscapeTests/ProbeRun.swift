@@ -69,7 +69,7 @@ struct ProbeRunner {
                 return .reached(report.detail)
             case "blocked":
                 if let reason = probeCase.allowedControlFailure(for: fixture.user, errno: report.errno) {
-                    return .skipped("\(reason) (control: \(report.detail))")
+                    return .skipped("\(reason); \(staticCheck(probeCase))")
                 }
                 return .broken("control failed for no declared reason: \(report.detail)")
             default:
@@ -106,6 +106,14 @@ struct ProbeRunner {
         } catch {
             return .broken("inside: \(error)")
         }
+    }
+
+    /// What the assembled seccomp program says about a case whose control could not run.
+    private func staticCheck(_ probeCase: ProbeCase) -> String {
+        guard let program = try? SeccompInterpreter.cordon() else { return "seccomp program unavailable" }
+        let verdicts = program.verdicts(for: probeCase)
+        guard !verdicts.isEmpty else { return "no seccomp check applies" }
+        return "seccomp program: " + verdicts.map { "\($0.text)\($0.holds ? "" : " (NOT denied)")" }.joined(separator: ", ")
     }
 
     private func run(_ probeCase: ProbeCase, sandboxed: (cordon: String, layers: LayerSelection)?) throws

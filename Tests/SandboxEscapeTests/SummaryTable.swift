@@ -4,7 +4,7 @@ struct SummaryTable {
     var columns: [String]
     var rows: [(name: String, cells: [Verdict])]
 
-    func render(detailWidth: Int = 70) -> String {
+    func render(detailWidth: Int = 110) -> String {
         let nameWidth = max(4, rows.map(\.name.count).max() ?? 0)
         let cellWidth = max(10, columns.map(\.count).max() ?? 0)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
