@@ -20,7 +20,7 @@ extension ProfileCompiler {
             if kernel.userNamespaces {
                 entries.append(.init(layer: "view", status: .enforced, detail: "user, mount, pid, ipc, uts, net and cgroup namespaces; tmpfs root with read-only binds, fresh /proc, minimal /dev, private /tmp and home"))
             } else {
-                try missing(.view, "view", feature: "user namespaces" + note("userNamespaces"),
+                try missing(.view, "view", feature: "user namespaces" + note("namespaces.user"),
                             remedy: "set user.max_user_namespaces above 0 (and kernel.apparmor_restrict_unprivileged_userns=0 where AppArmor restricts them)")
             }
         }
@@ -55,15 +55,15 @@ extension ProfileCompiler {
             if let pids = kernel.pidsController {
                 entries.append(.init(layer: "cgroup.pids", status: .enforced, detail: "at most \(profile.processLimit ?? Profile.defaultProcessLimit) processes (cgroup \(pids.version.rawValue)), and RLIMIT_NPROC"))
             } else {
-                entries.append(.init(layer: "cgroup.pids", status: .partial, detail: "no pids controller Cordon may use\(note("pids")); RLIMIT_NPROC \(profile.processLimit ?? Profile.defaultProcessLimit) in the user namespace still stops a fork bomb; delegate a cgroup subtree to add the cgroup limit"))
+                entries.append(.init(layer: "cgroup.pids", status: .partial, detail: "no pids controller Cordon may use\(note("cgroup.pids")); RLIMIT_NPROC \(profile.processLimit ?? Profile.defaultProcessLimit) in the user namespace still stops a fork bomb; delegate a cgroup subtree to add the cgroup limit"))
             }
             if let memory = kernel.memoryController {
                 entries.append(.init(layer: "cgroup.memory", status: .enforced, detail: "at most \(Self.formatBytes(profile.memoryLimit ?? Profile.defaultMemoryLimit)) (cgroup \(memory.version.rawValue))"))
             } else if profile.memoryLimit != nil && !profile.bestEffort {
-                throw .layerUnavailable(layer: "cgroup.memory", feature: "a memory cgroup controller Cordon may use" + note("memory"),
+                throw .layerUnavailable(layer: "cgroup.memory", feature: "a memory cgroup controller Cordon may use" + note("cgroup.memory"),
                                         remedy: "run as root or inside a delegated cgroup (systemd-run --user --scope -p Delegate=yes), or drop --memory")
             } else {
-                entries.append(.init(layer: "cgroup.memory", status: .off, detail: "no memory controller Cordon may use\(note("memory")); delegate a cgroup subtree (systemd-run --user --scope -p Delegate=yes)"))
+                entries.append(.init(layer: "cgroup.memory", status: .off, detail: "no memory controller Cordon may use\(note("cgroup.memory")); delegate a cgroup subtree (systemd-run --user --scope -p Delegate=yes)"))
             }
         }
         entries.append(profile.terminal == .relayedPseudoTerminal

@@ -4,7 +4,7 @@ extension ProfileCompiler {
     static let environmentAllowList: Set<String> = ["PATH", "TERM", "LANG", "TZ", "COLORTERM"]
     static let defaultPath = "/usr/local/bin:/usr/bin:/bin"
 
-    func environment(for profile: Profile) -> [String] {
+    func environment(for profile: Profile, view: View) -> [String] {
         var result: [String: String] = [:]
         for (name, value) in profile.hostEnvironment
         where Self.environmentAllowList.contains(name) || name.hasPrefix("LC_") {
@@ -18,6 +18,7 @@ extension ProfileCompiler {
         result["LOGNAME"] = profile.user.name
         result["SHELL"] = profile.user.shell
         if result["PATH"] == nil { result["PATH"] = Self.defaultPath }
+        if view.grants.contains(where: { $0.path == Self.temporaryDirectory }) { result["TMPDIR"] = Self.temporaryDirectory }
         return result.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
     }
 }

@@ -71,6 +71,10 @@ extension ProfileCompiler {
                         result.append((PathText.join(repository.root, rest), protection.kind, protection.reason, false))
                     }
                 }
+                // Editors and direnv read these in any directory they open, repository or not.
+                if !rest.hasPrefix(".git/") && !repositories.contains(where: { $0.root == profile.workspace }) {
+                    result.append((PathText.join(profile.workspace, rest), protection.kind, protection.reason, false))
+                }
             } else {
                 let directory: String
                 switch pattern {

@@ -22,6 +22,8 @@ extension ProfileCompiler {
     /// Directories made in the empty home so that programs can keep caches and settings there.
     static let homeDirectories = [".cache", ".config", ".local", ".local/share", ".local/state"]
     static let tmpfsSize: UInt64 = 1 << 30
+    /// `TMPDIR` when the private /tmp holds a grant.
+    static let temporaryDirectory = "/tmp/.cordon-tmp"
 
     func buildView(for profile: Profile) throws(CapabilityError) -> View {
         var mounts: [MountStep] = []
@@ -54,6 +56,9 @@ extension ProfileCompiler {
         let user = profile.user
         mounts.append(.file(target: "/etc/passwd", contents: "\(user.name):x:\(user.uid):\(user.gid)::\(user.home):\(user.shell)\n", mode: 0o644))
         mounts.append(.file(target: "/etc/group", contents: "\(user.groupName):x:\(user.gid):\n", mode: 0o644))
+        for path in ["/etc/passwd", "/etc/group"] {
+            grants.append(Grant(path: path, access: [.read], isDirectory: false, backing: .synthetic))
+        }
 
         mounts.append(.tmpfs(target: "/dev", mode: 0o755, sizeBytes: 1 << 20))
         for device in Self.devices { mounts.append(.device(source: "/dev/" + device, target: "/dev/" + device)) }
@@ -63,7 +68,8 @@ extension ProfileCompiler {
             mounts.append(.symlink(target: "/dev/" + name, destination: destination))
         }
         grants.append(Grant(path: "/dev", access: [.read, .write, .devices], isDirectory: true, backing: .synthetic))
-        grants.append(Grant(path: "/dev/shm", access: [.read, .write], isDirectory: true, backing: .synthetic))
+        // Same rights as /dev, so that /dev stays one rule (and covers what the devpts step adds).
+        grants.append(Grant(path: "/dev/shm", access: [.read, .write, .devices], isDirectory: true, backing: .synthetic))
         mounts.append(.proc(target: "/proc"))
         grants.append(Grant(path: "/proc", access: [.read], isDirectory: true, backing: .synthetic))
         mounts.append(.tmpfs(target: "/tmp", mode: 0o1777, sizeBytes: Self.tmpfsSize))
@@ -86,7 +92,14 @@ extension ProfileCompiler {
             hostGrants.append(Grant(path: directory, access: [.read, .write], isDirectory: true, backing: .host))
         }
         for capability in profile.capabilities {
-            if let grant = try grant(for: capability) { hostGrants.append(grant) }
+            if let grant = try grant(for: capability), !grants.contains(grant), !hostGrants.contains(grant) { hostGrants.append(grant) }
+        }
+        // A host grant beneath the private /tmp may make /tmp a level (see the Landlock plan),
+        // where nothing can be created directly: programs then get a directory of their own
+        // through TMPDIR.
+        if hostGrants.contains(where: { PathText.isStrictlyWithin($0.path, "/tmp") }) {
+            layered.append((Self.temporaryDirectory, .directory(target: Self.temporaryDirectory, mode: 0o1777)))
+            grants.append(Grant(path: Self.temporaryDirectory, access: [.read, .write, .execute], isDirectory: true, backing: .synthetic))
         }
         for grant in hostGrants {
             layered.append((grant.path, .bind(source: grant.path, target: grant.path, writable: grant.access.contains(.write), executable: grant.access.contains(.execute))))
@@ -107,8 +120,10 @@ extension ProfileCompiler {
             .map(\.element.step)
     }
 
+    /// Directories that hold the system or that Cordon makes itself, where a home directory
+    /// cannot be emptied.
     static func isSystemPath(_ path: String) -> Bool {
-        ["/usr", "/etc", "/dev", "/proc", "/tmp", "/bin", "/sbin", "/lib", "/opt"].contains { PathText.isWithin(path, $0) }
+        ["/usr", "/etc", "/dev", "/proc", "/bin", "/sbin", "/lib", "/opt"].contains { PathText.isWithin(path, $0) } || path == "/tmp"
     }
 
     private func grant(for capability: Capability) throws(CapabilityError) -> Grant? {
@@ -118,8 +133,8 @@ extension ProfileCompiler {
         func require(_ expected: FileKind, _ noun: String) throws(CapabilityError) {
             guard kind == expected else { throw Self.wrongKind(text, path, kind, expected: noun) }
         }
-        guard !Self.isSystemPath(path) || PathText.isStrictlyWithin(path, "/usr") || PathText.isStrictlyWithin(path, "/opt") else {
-            throw .path(operation: "grant \(text)", path: path, reason: "it lies in a directory Cordon builds itself (/etc, /dev, /proc, /tmp)",
+        guard !["/dev", "/proc", "/tmp"].contains(where: { PathText.isWithin(path, $0) }) else {
+            throw .path(operation: "grant \(text)", path: path, reason: "it lies in a directory Cordon makes fresh for every session (/dev, /proc, /tmp)",
                         remedy: "the default view already offers what programs need there; name a file outside these directories")
         }
         switch capability {

@@ -36,7 +36,7 @@ public struct ProfileCompiler: Sendable {
         }
         let plan = LaunchPlan(
             argv: profile.argv,
-            environment: environment(for: profile),
+            environment: environment(for: profile, view: view),
             workingDirectory: profile.workingDirectory,
             namespaces: layers.contains(.view) ? .all : [.user, .pid],
             idMapping: IDMapping(insideUID: profile.user.uid, outsideUID: profile.user.uid, insideGID: profile.user.gid, outsideGID: profile.user.gid),
@@ -80,14 +80,13 @@ public struct ProfileCompiler: Sendable {
     }
 
     /// Limits set with `setrlimit`: no core dumps (they would write the agent's memory,
-    /// secrets included, where the person does not look), bounded open files, and a process
-    /// count that the kernel (since 5.14) counts per user namespace, so it caps the sandbox
-    /// even where no pids controller is available.
+    /// secrets included, where the person does not look), and a process count that the kernel
+    /// (since 5.14) counts per user namespace, so it caps the sandbox even where no pids
+    /// controller is available.
     static func resourceLimits(processes: UInt64) -> [ResourceLimit] {
         [
             ResourceLimit(resource: 4, soft: 0, hard: 0),  // RLIMIT_CORE
             ResourceLimit(resource: 6, soft: processes, hard: processes),  // RLIMIT_NPROC
-            ResourceLimit(resource: 7, soft: 65536, hard: 65536),  // RLIMIT_NOFILE
         ]
     }
 
