@@ -6,6 +6,6 @@ struct Cordon: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cordon",
         abstract: "Run an AI agent so that it can do the task it was given and nothing more.",
-        subcommands: [AuditCommand.self, NetCommand.self, SessionsCommand.self, RunCommand.self, DoctorCommand.self]
+        subcommands: [AuditCommand.self, NetCommand.self, SessionsCommand.self, RunCommand.self, DoctorCommand.self, PolicyCommand.self]
     )
 }

@@ -1,0 +1,28 @@
+extension BuiltinRegistry {
+    /// array.concat, array.slice, array.reverse, array.flatten.
+    static let arrays: [Builtin] = [
+        Builtin.function("array.concat", [.anyArray, .anyArray], .anyArray) { ops in
+            .array(try ops.array(1) + ops.array(2))
+        },
+        Builtin.function("array.slice", [.anyArray, .number, .number], .anyArray) { ops in
+            let a = try ops.array(1)
+            // OPA clamps both bounds into the array instead of failing.
+            let start = max(0, try ops.int(2))
+            let stop = min(a.count, try ops.int(3))
+            return .array(start >= stop ? [] : Array(a[start..<stop]))
+        },
+        Builtin.function("array.reverse", [.anyArray], .anyArray) { ops in
+            .array(try ops.array(1).reversed())
+        },
+        Builtin.function("array.flatten", [.anyArray], .anyArray) { ops in
+            var out: [Value] = []
+            func flatten(_ items: [Value]) {
+                for item in items {
+                    if case .array(let nested) = item { flatten(nested) } else { out.append(item) }
+                }
+            }
+            flatten(try ops.array(1))
+            return .array(out)
+        },
+    ]
+}
