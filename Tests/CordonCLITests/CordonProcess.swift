@@ -36,7 +36,9 @@ struct CordonProcess {
         if let input { inp.fileHandleForWriting.write(Data(input.utf8)) }
         try inp.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a chatty program cannot block on a full pipe.
-        var outData = Data(), errData = Data()
+        // Written by the reading thread before `group.leave()`, read only after `group.wait()`.
+        nonisolated(unsafe) var outData = Data()
+        var errData = Data()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }

@@ -8,11 +8,16 @@ import Glibc
 @Suite struct TerminalTests {
     @Test func theAgentGetsItsOwnTerminalWithOurSizeAndNoClipboardWrites() throws {
         let tree = try TestTree()
-        let master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
+        // posix_openpt, unlockpt and ptsname are hidden from Swift's Glibc: the same through
+        // /dev/ptmx and the ioctls they wrap (TIOCSPTLCK, TIOCGPTN; function-like macros, so
+        // the numbers are spelled out).
+        let master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         #expect(master >= 0)
         defer { close(master) }
-        #expect(grantpt(master) == 0 && unlockpt(master) == 0)
-        let slavePath = String(cString: ptsname(master))
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        #expect(ioctl(master, UInt(0x4004_5431), &unlock) == 0 && ioctl(master, UInt(0x8004_5430), &number) == 0)
+        let slavePath = "/dev/pts/\(number)"
         var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
         #expect(ioctl(master, UInt(TIOCSWINSZ), &size) == 0)
         let slave = FileHandle(forUpdatingAtPath: slavePath)!
