@@ -70,6 +70,8 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layers to keep on: all, or view, landlock, seccomp (comma-separated) to test layers alone.", valueName: "list", visibility: .hidden))
     var layers: String = "all"
 
+    @OptionGroup(title: "Audit") var audit: RunAuditOptions
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The program and its arguments, after --.", valueName: "program"))
     var program: [String] = []
 
@@ -103,14 +105,16 @@ struct RunCommand: ParsableCommand {
             layers: try Self.parseLayers(layers))
         let terminal: TerminalMode = isatty(0) == 1 && isatty(1) == 1 ? .relayedPseudoTerminal : .inheritedPipes
         do {
-            let session = try Session.prepare(request, kernel: Session.probeKernel(), environment: Self.environment(), terminal: terminal)
+            let environment = Self.environment()
+            let log = try audit.open(environment: environment)
+            let session = try Session.prepare(request, kernel: Session.probeKernel(), environment: environment, terminal: terminal, audit: log)
             let weakened = session.output.report.weakened.filter { $0.status == .off && $0.detail != "switched off for this run" }
             if verbose || (bestEffort && !weakened.isEmpty) {
                 let shown = verbose ? session.output.report.entries : weakened
                 for entry in shown { Self.standardError("cordon: \(entry.layer): \(entry.status.rawValue): \(entry.detail)") }
             }
             if verbose { for note in session.notes { Self.standardError("cordon: \(note)") } }
-            let exit = try Session.run(session)
+            let exit = try Session.run(session, audit: log)
             throw ExitCode(RunExitCode.code(for: exit))
         } catch let error as SessionError {
             Self.standardError(error.description)
