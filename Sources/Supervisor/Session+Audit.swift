@@ -26,7 +26,9 @@ extension Session {
         let started = clock.now
         let exit: ProgramExit
         do {
-            exit = try run(session)
+            exit = try run(session) { process throws(SessionError) in
+                try SessionNetwork.start(session, process: process, audit: audit, logger: audit.logger)
+            }
         } catch {
             audit.recordFailure(error)
             throw error

@@ -53,7 +53,9 @@ public enum Session {
             var directories = CordonDirectories(environment: environment, home: user.home)
             directories.additional = request.cordonPaths
             let compiler = ProfileCompiler(facts: facts, kernel: kernel, cordonDirectories: directories)
-            return PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes)
+            var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes)
+            planNetwork(&prepared, kernel: kernel)
+            return prepared
         } catch let error as CapabilityError {
             throw .policy(error)
         } catch let error as SessionError {

@@ -39,8 +39,11 @@ public final class SessionAudit: Sendable {
     public let protectedPaths: [String]
     /// `nil` when a best-effort log could not be opened.
     let log: AuditSession?
+    /// For the parts of the session that log (the egress proxy).
+    let logger: Logger
 
-    private init(sessionID: String, mode: AuditMode, directory: String, protectedPaths: [String], log: AuditSession?) {
+    private init(sessionID: String, mode: AuditMode, directory: String, protectedPaths: [String], log: AuditSession?, logger: Logger) {
+        self.logger = logger
         self.sessionID = sessionID
         self.mode = mode
         self.directory = directory
@@ -89,7 +92,7 @@ public final class SessionAudit: Sendable {
         let resolved = realPath(directory) ?? lexicallyNormal(directory)
         if let resolved { protectedPaths.insert(resolved, at: 0) }
         return SessionAudit(
-            sessionID: sessionID, mode: options.mode, directory: resolved ?? directory, protectedPaths: protectedPaths, log: log)
+            sessionID: sessionID, mode: options.mode, directory: resolved ?? directory, protectedPaths: protectedPaths, log: log, logger: logger)
     }
 
     /// Records the start of `session`; in required mode a failure closes the log and throws.
@@ -118,6 +121,18 @@ public final class SessionAudit: Sendable {
         }
         try write(.sessionStop(stop), operation: "write the session-stop audit record")
         try close()
+    }
+
+    /// Records a decision of the broker or the proxy. Returns false when a required log could
+    /// not take it: the caller must then stop the program.
+    func recordDecision(_ decision: AuditEvent.Decision) -> Bool {
+        do {
+            try log?.record(.decision(decision))
+            return true
+        } catch {
+            AuditWriterConfiguration.standardError("cordon: stopping the program: \(error)")
+            return false
+        }
     }
 
     /// Records why the session did not start, or why it failed, and closes the log. The

@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
         By default the program can read and run what programs need (/usr, /bin, /lib, /opt, a \
         curated /etc with a passwd holding only you), read, write and run the workspace (the \
         current directory or --workspace), and use a private /tmp and an empty home directory. \
-        It has no network but its own loopback, no host unix sockets, and an environment cut \
+        It has no network but its own loopback (unless --allow-net names endpoints), no host unix sockets, and an environment cut \
         down to PATH HOME USER LOGNAME SHELL TERM LANG LC_* TZ COLORTERM.
 
         Secrets (~/.ssh, ~/.aws, browser profiles, ...) stay unreadable and start-up files \
@@ -72,6 +72,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Audit") var audit: RunAuditOptions
 
+    @OptionGroup(title: "Network") var network: RunNetworkOptions
+
     @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The program and its arguments, after --.", valueName: "program"))
     var program: [String] = []
 
@@ -101,7 +103,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let request = SessionRequest(
             program: program, workspace: workspace, allowRead: allowRead, allowWrite: allowWrite, allowExec: allowExec,
-            capabilities: capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
+            capabilities: capabilities + network.capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
             layers: try Self.parseLayers(layers))
         let terminal: TerminalMode = isatty(0) == 1 && isatty(1) == 1 ? .relayedPseudoTerminal : .inheritedPipes
         do {
