@@ -78,6 +78,8 @@ struct RunCommand: ParsableCommand {
     var program: [String] = []
 
     mutating func validate() throws {
+        // Passthrough capture takes `--help` for the program unless a `--` comes first.
+        if program.first == "--help" || program.first == "-h" { throw CleanExit.helpRequest(self) }
         if program.first == "--" { program.removeFirst() }
         guard !program.isEmpty else { throw ValidationError("name the program to run after --, e.g. cordon run -- bash") }
         _ = try Self.parseLayers(layers)
