@@ -97,5 +97,7 @@ let package = Package(
         .testTarget(name: "EgressProxyTests", dependencies: ["EgressProxy"]),
         .testTarget(name: "SupervisorControlTests", dependencies: ["Supervisor"]),
         .testTarget(name: "CordonCLITests", dependencies: ["cordon"]),
+        // Escape probes (Tests/Probes: the C probe and its cases as data) and functional runs of `cordon run`.
+        .testTarget(name: "SandboxEscapeTests", dependencies: ["SandboxPolicy"]),
     ]
 )

@@ -85,6 +85,9 @@ extension ProfileCompiler {
                 result.append((directory, protection.kind, protection.reason, false))
             }
         }
+        for path in cordonDirectories.additional {
+            result.append((path, .cordon, "Cordon's audit log or signing key", false))
+        }
         return result
     }
 

@@ -65,15 +65,13 @@ public struct ProfileCompiler: Sendable {
         }
         for capability in profile.capabilities {
             switch capability {
-            case .network:
-                throw .unsupported(text: capability.description, reason: "the egress proxy is not part of this build; the sandbox has no network but its own loopback")
             case .clipboard(.read):
                 throw .unsupported(text: capability.description, reason: "no layer answers clipboard reads yet; OSC 52 queries are filtered")
             case .clipboard(.write):
                 guard profile.terminal == .relayedPseudoTerminal else {
                     throw .unsupported(text: capability.description, reason: "clipboard writes pass through the relayed terminal only; standard streams are not terminals in this session")
                 }
-            case .readFile, .readDirectory, .writeFile, .writeDirectory, .execute, .unixSocket, .environment:
+            case .readFile, .readDirectory, .writeFile, .writeDirectory, .execute, .unixSocket, .environment, .network:
                 continue
             }
         }

@@ -80,6 +80,9 @@ public struct CordonDirectories: Sendable, Equatable, Codable {
     public var config: String
     /// The directory of the control socket.
     public var runtime: String
+    /// Files and directories of Cordon's that live elsewhere (an `--audit-dir` outside the state
+    /// directory, a checkpoint signing key): held like the directories above.
+    public var additional: [String] = []
 
     /// Derives the directories the way the rest of Cordon does: `$XDG_STATE_HOME/cordon`
     /// (default `~/.local/state/cordon`), `$XDG_CONFIG_HOME/cordon` (default `~/.config/cordon`),

@@ -11,6 +11,19 @@ extension Session {
     /// Launches the prepared session, relays it until the program ends, and returns how it
     /// ended. Signals are taken over before the launch so that none is lost.
     public static func run(_ session: PreparedSession) throws(SessionError) -> ProgramExit {
+        guard networkPatterns(of: session.profile).isEmpty else {
+            throw .system(operation: "start the session", path: "", reason: "network capabilities need an audit log for their decisions",
+                          remedy: "run it with Session.run(_:audit:)")
+        }
+        return try run(session, serve: { _ throws(SessionError) in nil })
+    }
+
+    /// `run(_:)` with `serve` starting what the supervisor serves the sandbox from outside (its
+    /// network side) once it runs; that is stopped when the program has ended. When `serve`
+    /// fails the sandbox is killed before the error is thrown.
+    static func run(
+        _ session: PreparedSession, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
+    ) throws(SessionError) -> ProgramExit {
         guard let signals = SignalRelay() else {
             throw .system(operation: "take over signals with signalfd", path: "", reason: "the kernel refused", remedy: "check the open-file limit (ulimit -n)")
         }
@@ -21,7 +34,17 @@ extension Session {
             let missing = error.errno == .noSuchFileOrDirectory && (error.step == "exec" || error.step == "execve")
             throw .launch(message: error.description, notFound: missing)
         }
-        return SessionRelay.run(process, signals: signals, clipboardWrites: session.profile.capabilities.contains(.clipboard(.write)))
+        let network: SessionNetwork?
+        do {
+            network = try serve(process)
+        } catch {
+            try? process.signal(SIGKILL)
+            _ = process.waitForExit() as ExitStatus
+            throw error
+        }
+        let exit = SessionRelay.run(process, signals: signals, clipboardWrites: session.profile.capabilities.contains(.clipboard(.write)))
+        network?.stop()
+        return exit
     }
 }
 

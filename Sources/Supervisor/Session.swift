@@ -50,8 +50,12 @@ public enum Session {
                 memoryLimit: try request.memory.map { text throws(CapabilityError) in try SizeText.bytes(text, option: "--memory") },
                 processLimit: try request.pids.map { text throws(CapabilityError) in try SizeText.count(text, option: "--pids") },
                 seccompProfile: seccompProfile, terminal: terminal, bestEffort: request.bestEffort, layers: request.layers)
-            let compiler = ProfileCompiler(facts: facts, kernel: kernel, cordonDirectories: CordonDirectories(environment: environment, home: user.home))
-            return PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes)
+            var directories = CordonDirectories(environment: environment, home: user.home)
+            directories.additional = request.cordonPaths
+            let compiler = ProfileCompiler(facts: facts, kernel: kernel, cordonDirectories: directories)
+            var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes)
+            planNetwork(&prepared, kernel: kernel)
+            return prepared
         } catch let error as CapabilityError {
             throw .policy(error)
         } catch let error as SessionError {

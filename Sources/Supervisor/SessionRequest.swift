@@ -19,6 +19,9 @@ public struct SessionRequest: Sendable {
     public var bestEffort: Bool
     /// Layers to keep on (all but for layer-alone tests).
     public var layers: Layers
+    /// Cordon's own files outside its XDG directories (the audit directory, a signing key),
+    /// which the sandbox must not see.
+    public var cordonPaths: [String] = []
 
     /// Creates a request.
     public init(

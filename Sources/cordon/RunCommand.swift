@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
         By default the program can read and run what programs need (/usr, /bin, /lib, /opt, a \
         curated /etc with a passwd holding only you), read, write and run the workspace (the \
         current directory or --workspace), and use a private /tmp and an empty home directory. \
-        It has no network but its own loopback, no host unix sockets, and an environment cut \
+        It has no network but its own loopback (unless --allow-net names endpoints), no host unix sockets, and an environment cut \
         down to PATH HOME USER LOGNAME SHELL TERM LANG LC_* TZ COLORTERM.
 
         Secrets (~/.ssh, ~/.aws, browser profiles, ...) stay unreadable and start-up files \
@@ -70,6 +70,10 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Layers to keep on: all, or view, landlock, seccomp (comma-separated) to test layers alone.", valueName: "list", visibility: .hidden))
     var layers: String = "all"
 
+    @OptionGroup(title: "Audit") var audit: RunAuditOptions
+
+    @OptionGroup(title: "Network") var network: RunNetworkOptions
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The program and its arguments, after --.", valueName: "program"))
     var program: [String] = []
 
@@ -98,18 +102,20 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let request = SessionRequest(
             program: program, workspace: workspace, allowRead: allowRead, allowWrite: allowWrite, allowExec: allowExec,
-            capabilities: capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
+            capabilities: capabilities + network.capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
             layers: try Self.parseLayers(layers))
         let terminal: TerminalMode = isatty(0) == 1 && isatty(1) == 1 ? .relayedPseudoTerminal : .inheritedPipes
         do {
-            let session = try Session.prepare(request, kernel: Session.probeKernel(), environment: Self.environment(), terminal: terminal)
+            let environment = Self.environment()
+            let log = try audit.open(environment: environment)
+            let session = try Session.prepare(request, kernel: Session.probeKernel(), environment: environment, terminal: terminal, audit: log)
             let weakened = session.output.report.weakened.filter { $0.status == .off && $0.detail != "switched off for this run" }
             if verbose || (bestEffort && !weakened.isEmpty) {
                 let shown = verbose ? session.output.report.entries : weakened
                 for entry in shown { Self.standardError("cordon: \(entry.layer): \(entry.status.rawValue): \(entry.detail)") }
             }
             if verbose { for note in session.notes { Self.standardError("cordon: \(note)") } }
-            let exit = try Session.run(session)
+            let exit = try Session.run(session, audit: log)
             throw ExitCode(RunExitCode.code(for: exit))
         } catch let error as SessionError {
             Self.standardError(error.description)

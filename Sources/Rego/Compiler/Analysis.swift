@@ -70,7 +70,11 @@ enum Analysis {
         case .ref(let h, let p):
             refPathSlots(h, into: &out)
             for x in p {
-                if case .local(let s) = x { out.insert(s) } else { refPathSlots(x, into: &out) }
+                switch x {
+                case .local(let s): out.insert(s)
+                case .array, .object: patternSlots(x, into: &out)
+                default: refPathSlots(x, into: &out)
+                }
             }
         case .array(let a), .set(let a): for x in a { refPathSlots(x, into: &out) }
         case .object(let o): for (k, v) in o { refPathSlots(k, into: &out); refPathSlots(v, into: &out) }

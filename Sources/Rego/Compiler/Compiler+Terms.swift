@@ -118,7 +118,7 @@ extension Compiler {
         if parts[0] == "input" { return .input(Array(parts.dropFirst())) }
         if parts[0] == "data" {
             let path = Array(parts.dropFirst())
-            if let n = findNode(path), n.isFunction { return .function("data." + path.joined(separator: ".")) }
+            if functionArity[path] != nil { return .function("data." + path.joined(separator: ".")) }
             return .data(path)
         }
         if let imp = imports[parts[0]], let d = imp.dottedName {
@@ -132,11 +132,13 @@ extension Compiler {
     /// A name that denotes a function (not a local variable), when it does.
     private func resolveCallable(_ name: String, _ scope: Scope) throws -> Bool {
         let first = String(name.split(separator: ".")[0])
-        if scope.lookup(first) != nil { throw RegoError(.type, "not a function", nil) }
+        if scope.lookup(first) != nil && builtins[name] == nil && NativeFunction(rawValue: name) == nil {
+            throw RegoError(.type, "not a function", nil)
+        }
         if first == "input" { throw RegoError(.type, "not a function", nil) }
         if first == "data" || imports[first] != nil { return true }
         if let m = module, packageRules[m.packagePath]?.contains(first) == true {
-            if let n = findNode(m.packagePath + name.split(separator: ".").map(String.init)), n.isFunction { return true }
+            if functionArity[m.packagePath + name.split(separator: ".").map(String.init)] != nil { return true }
             throw RegoError(.type, "not a function", nil)
         }
         return true

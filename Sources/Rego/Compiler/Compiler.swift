@@ -59,6 +59,12 @@ final class Compiler {
 
     func compile(_ modules: [Module]) {
         for m in modules {
+            var a: RuleNode? = root
+            root.hasRules = true
+            for k in m.packagePath {
+                a = a.map { node($0.path + [k]) }
+                a?.hasRules = true
+            }
             for r in m.rules {
                 let prefix = Compiler.staticPrefix(r.ref)
                 packageRules[m.packagePath, default: []].insert(prefix[0])
@@ -214,7 +220,9 @@ final class Compiler {
         }
         var names: [String] = []
         for t in extra { Compiler.names(t, into: &names) }
-        for e in body { Compiler.names(e, into: &names) }
+        for e in body {
+            Compiler.names(e, into: &names) { self.builtins[$0] != nil || NativeFunction(rawValue: $0) != nil }
+        }
         for n in names where n != "_" && !explicit.contains(n) && scope.lookup(n) == nil && !isGlobalName(n) {
             scope.names[n] = slots.next(n)
         }
@@ -254,7 +262,7 @@ final class Compiler {
         }
     }
 
-    static func names(_ e: Expr, into out: inout [String]) {
+    static func names(_ e: Expr, into out: inout [String], isFunction: (String) -> Bool = { _ in false }) {
         switch e.kind {
         case .term(let t): names(t, into: &out)
         case .unify(let a, let b), .assign(let a, let b): names(a, into: &out); names(b, into: &out)
@@ -265,6 +273,10 @@ final class Compiler {
             names(c, into: &out)
         case .every(_, _, let d, _): names(d, into: &out)
         }
-        for w in e.with { names(w.value, into: &out) }
+        for w in e.with {
+            // `with f as count`: a function name, not a variable
+            if let d = w.value.dottedName, d.contains(".") || isFunction(d) { continue }
+            names(w.value, into: &out)
+        }
     }
 }

@@ -22,9 +22,8 @@ extension Evaluator {
             do {
                 r = try b.implementation(args, context)
             } catch let e as BuiltinError {
-                if e.kind == .type { throw RegoError(.evalType, e.message, loc) }
-                if context.strictBuiltinErrors { throw RegoError(.evalBuiltin, e.message, loc) }
-                return
+                guard context.strictBuiltinErrors else { return }
+                throw RegoError(e.kind == .type ? .evalType : .evalBuiltin, e.message, loc)
             } catch let e as RegoError {
                 throw e
             } catch {

@@ -35,7 +35,14 @@ extension Evaluator {
             }
             return
         }
+        if isPattern(p, f) {
+            guard let v = try fullValue(node, base, at) else { return }
+            return try evalPath(v, path, i, f, k)
+        }
         try evalTerm(p, f) { key in
+            var key = key
+            // data keys are strings: `data.x[2]` looks up "2"
+            if case .number(let n) = key, n.isInteger { key = .string(n.text) }
             guard case .string(let s) = key else {
                 if let b = base, let child = Evaluator.index(b, key) { try self.evalPath(child, path, i + 1, f, k) }
                 return
@@ -115,6 +122,19 @@ extension Evaluator {
             return try node.defaultRule.map { try defaultValue($0) } ?? nil
         }
         switch first.kind {
+        case .partialSet where node.rules.contains(where: { !$0.tail.isEmpty }):
+            var out: Value = .object([:])
+            for r in node.rules {
+                let f = Frame(size: r.frameSize)
+                try evalBody(r.body, 0, f) {
+                    try self.evalTerms(r.tail, f) { keys in
+                        try self.evalTerm(r.value, f) { member in
+                            out = try Evaluator.insertMember(out, keys, member, r.location)
+                        }
+                    }
+                }
+            }
+            return out
         case .partialSet:
             var out: Set<Value> = []
             for r in node.rules {
@@ -143,6 +163,21 @@ extension Evaluator {
             if result == nil, let d = node.defaultRule { result = try defaultValue(d) }
             return result
         }
+    }
+
+    /// Adds a member to the set at a dynamic key path (`a.b[x] contains y`).
+    static func insertMember(_ into: Value, _ keys: [Value], _ member: Value, _ loc: SourceLocation) throws -> Value {
+        guard let first = keys.first else {
+            if case .set(var s) = into {
+                s.insert(member)
+                return .set(s)
+            }
+            if into == .object([:]) { return .set([member]) }
+            throw RegoError(.evalConflict, "object keys must be unique", loc)
+        }
+        guard case .object(var o) = into else { throw RegoError(.evalConflict, "object keys must be unique", loc) }
+        o[first] = try insertMember(o[first] ?? .object([:]), Array(keys.dropFirst()), member, loc)
+        return .object(o)
     }
 
     func defaultValue(_ r: CRule) throws -> Value? {

@@ -99,6 +99,17 @@ extension Evaluator {
     }
 
     private func evalTermsSlow(_ ts: [CTerm], _ i: Int, _ acc: [Value], _ f: Frame, _ k: ([Value]) throws -> Void) throws {
+        if i == 0, acc.isEmpty, ts.contains(where: { if case .local(let s) = $0 { return f.slots[s] == nil } else { return false } }) {
+            // A variable bound by iterating another operand (`x == xs[x]`): evaluate the others first.
+            // The leading placeholder keeps the reordered pass from reordering again.
+            let order = ts.indices.filter { if case .local = ts[$0] { return false } else { return true } }
+                + ts.indices.filter { if case .local = ts[$0] { return true } else { return false } }
+            return try evalTermsSlow(order.map { ts[$0] }, 0, [Value.null], f) { vals in
+                var out = [Value](repeating: .null, count: ts.count)
+                for (j, idx) in order.enumerated() { out[idx] = vals[j + 1] }
+                try k(out)
+            }
+        }
         if i == ts.count { return try k(acc) }
         try evalTerm(ts[i], f) { v in
             var next = acc

@@ -213,6 +213,12 @@ struct Lexer {
                 try escape(into: &text)
                 continue
             }
+            if b == UInt8(ascii: "\\") && isRaw && pos + 1 < bytes.count
+                && (bytes[pos + 1] == UInt8(ascii: "{") || bytes[pos + 1] == UInt8(ascii: "}")) {
+                text.append(bytes[pos + 1])
+                pos += 2
+                continue
+            }
             if b == UInt8(ascii: "{") {
                 if !text.isEmpty { chunks.append(.text(String(decoding: text, as: UTF8.self))) }
                 text = []

@@ -129,7 +129,7 @@ struct Parser {
             return rule
         }
         rule.body = try parseRuleBody(allowNone: true)
-        while isIdent("else") {
+        while isIdent("else") && !keywordUsedAsName() {
             let eloc = current.location
             advance()
             var e = Rule(isDefault: false, kind: rule.kind, ref: rule.ref, args: rule.args, value: nil, body: [],

@@ -1,0 +1,39 @@
+import SandboxPolicy
+
+extension Session {
+    /// Resolves and compiles `request` like `prepare(_:kernel:environment:terminal:)`, with the
+    /// audit directory and signing key hidden from the sandbox; a refusal is recorded.
+    public static func prepare(
+        _ request: SessionRequest, kernel: KernelFeatures, environment: [String: String], terminal: TerminalMode,
+        audit: SessionAudit
+    ) throws(SessionError) -> PreparedSession {
+        var request = request
+        request.cordonPaths += audit.protectedPaths
+        do {
+            return try prepare(request, kernel: kernel, environment: environment, terminal: terminal)
+        } catch {
+            audit.recordFailure(error)
+            throw error
+        }
+    }
+
+    /// Runs the prepared session like `run(_:)`, recorded: the start before the program starts
+    /// (in required mode the program does not start when that record cannot be written), how
+    /// it ended after, and a launch failure when it never ran.
+    public static func run(_ session: PreparedSession, audit: SessionAudit) throws(SessionError) -> ProgramExit {
+        try audit.recordStart(session)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let exit: ProgramExit
+        do {
+            exit = try run(session) { process throws(SessionError) in
+                try SessionNetwork.start(session, process: process, audit: audit, logger: audit.logger)
+            }
+        } catch {
+            audit.recordFailure(error)
+            throw error
+        }
+        try audit.recordStop(exit, duration: clock.now - started)
+        return exit
+    }
+}
