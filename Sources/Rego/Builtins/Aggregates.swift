@@ -74,7 +74,7 @@ extension BuiltinRegistry {
             }
             var acc = Double(identity)
             for n in numbers { acc = float(acc, n.doubleValue) }
-            return .number(.fromDouble(acc))
+            return try Arithmetic.finite(ops, .fromDouble(acc))
         }
     }
 }

@@ -7,7 +7,8 @@ extension BuiltinRegistry {
         Builtin.function("minus", [.anyOf([.number, .anySet]), .anyOf([.number, .anySet])], .anyOf([.number, .anySet])) { ops in
             switch (ops[1], ops[2]) {
             case (.number(let a), .number(let b)):
-                return .number(Arithmetic.apply(a, b, int: { $0.subtractingReportingOverflow($1) }, big: { $0 - $1 }, float: { $0 - $1 }))
+                return try Arithmetic.finite(ops, Arithmetic.apply(
+                    a, b, int: { $0.subtractingReportingOverflow($1) }, big: { $0 - $1 }, float: { $0 - $1 }))
             case (.set(let a), .set(let b)):
                 return .set(a.subtracting(b))
             case (.number, _): throw ops.typeError(2, "number")
@@ -22,7 +23,7 @@ extension BuiltinRegistry {
             if let x = a.bigIntValue, let y = b.bigIntValue, x != 0, x % y == 0 {
                 return .number(.integer(x / y))
             }
-            return .number(.fromDouble(a.doubleValue / b.doubleValue))
+            return try Arithmetic.finite(ops, .fromDouble(a.doubleValue / b.doubleValue))
         },
         Builtin.function("rem", [.number, .number], .number) { ops in
             let a = try ops.number(1), b = try ops.number(2)
@@ -32,8 +33,16 @@ extension BuiltinRegistry {
         },
         unaryNumeric("abs") { x in x < 0 ? -x : x },
         unaryNumeric("round") { x in x < 0 ? (x - 0.5).rounded(.towardZero) : (x + 0.5).rounded(.towardZero) },
-        unaryNumeric("ceil") { $0.rounded(.up) },
-        unaryNumeric("floor") { $0.rounded(.down) },
+        // OPA truncates first and then steps away only when the truncated value's sign says
+        // so, which makes ceil(-0.5) 1 and floor(-0.5) 0; kept for identical answers.
+        unaryNumeric("ceil") { x in
+            let t = x.rounded(.towardZero)
+            return t < 0 || t == x ? t : t + 1
+        },
+        unaryNumeric("floor") { x in
+            let t = x.rounded(.towardZero)
+            return t >= 0 || t == x ? t : t - 1
+        },
         Builtin.function("numbers.range", [.number, .number], .array(.number)) { ops in
             try Arithmetic.range(ops, ops.bigInt(1), ops.bigInt(2), step: 1)
         },
@@ -51,7 +60,7 @@ extension BuiltinRegistry {
         float: @escaping @Sendable (Double, Double) -> Double
     ) -> Builtin {
         Builtin.function(name, [.number, .number], .number) { ops in
-            .number(Arithmetic.apply(try ops.number(1), try ops.number(2), int: int, big: big, float: float))
+            try Arithmetic.finite(ops, Arithmetic.apply(try ops.number(1), try ops.number(2), int: int, big: big, float: float))
         }
     }
 
@@ -90,6 +99,12 @@ enum Arithmetic {
         }
         if let x = a.bigIntValue, let y = b.bigIntValue { return .integer(big(x, y)) }
         return .fromDouble(float(a.doubleValue, b.doubleValue))
+    }
+
+    /// Doubles that overflow become an error rather than an infinity no JSON can carry.
+    static func finite(_ ops: Operands, _ n: Number) throws -> Value {
+        if case .float(let d) = n, !d.isFinite { throw ops.failure("floating-point result out of range") }
+        return .number(n)
     }
 
     static func range(_ ops: Operands, _ from: BigInt, _ to: BigInt, step: BigInt) throws -> Value {

@@ -1,5 +1,5 @@
 extension BuiltinRegistry {
-    /// array.concat, array.slice, array.reverse.
+    /// array.concat, array.slice, array.reverse, array.flatten.
     static let arrays: [Builtin] = [
         Builtin.function("array.concat", [.anyArray, .anyArray], .anyArray) { ops in
             .array(try ops.array(1) + ops.array(2))
@@ -13,6 +13,14 @@ extension BuiltinRegistry {
         },
         Builtin.function("array.reverse", [.anyArray], .anyArray) { ops in
             .array(try ops.array(1).reversed())
+        },
+        Builtin.function("array.flatten", [.anyArray], .anyArray) { ops in
+            // One level, as OPA flattens: nested arrays inside nested arrays stay.
+            var out: [Value] = []
+            for item in try ops.array(1) {
+                if case .array(let nested) = item { out += nested } else { out.append(item) }
+            }
+            return .array(out)
         },
     ]
 }

@@ -15,6 +15,7 @@ extension BuiltinRegistry {
             let n = try shiftCount(b, ops, limit: false)
             // An arithmetic shift floors, so a negative value bottoms out at -1.
             if n >= a.bitWidth + 1 { return a < 0 ? -1 : 0 }
+            if a < 0 { return -((-a - 1) >> n) - 1 }
             return a >> n
         },
     ]

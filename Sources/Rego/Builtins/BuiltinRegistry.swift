@@ -27,6 +27,6 @@ public struct BuiltinRegistry: Sendable {
     /// The categories' lists, concatenated. Add a category here when its file lands.
     static var allCategories: [Builtin] {
         arithmetic + comparison + sets + aggregates + arrays + objects + types + casts + strings
-            + json + encoding + bits + graph + yaml
+            + json + encoding + bits + graph + yaml + glob + netCIDR + regex + runtime + units
     }
 }

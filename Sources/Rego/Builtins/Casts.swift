@@ -10,7 +10,9 @@ extension BuiltinRegistry {
                 let word = s.drop { $0 == "+" || $0 == "-" }.lowercased()
                 if word == "inf" || word == "infinity" || word == "nan" { throw ops.typeError(1, "valid number string") }
                 guard let n = NumberText.parseGoFloat(s) else {
-                    throw ops.failure("strconv.ParseFloat: parsing \(GoQuote.quote(s)): invalid syntax")
+                    // Well-formed but beyond a double is Go's range error, anything else a syntax error.
+                    let reason = Double(s).map { $0.isInfinite } == true ? "value out of range" : "invalid syntax"
+                    throw ops.failure("strconv.ParseFloat: parsing \(GoQuote.quote(s)): \(reason)")
                 }
                 return .number(n)
             default: throw ops.typeError(1, "null", "boolean", "number", "string")

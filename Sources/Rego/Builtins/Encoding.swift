@@ -157,6 +157,7 @@ enum Base64 {
         }
         var out: [UInt8] = []
         var quad: [UInt32] = []
+        var quadStart = 0
         var i = 0
         var finished = false
         while i < input.count {
@@ -170,7 +171,7 @@ enum Base64 {
                 if quad.count == 2 {
                     while j < input.count, input[j] == 0x0A || input[j] == 0x0D { j += 1 }
                     guard j < input.count, input[j] == UInt8(ascii: "=") else {
-                        throw Failure(message: "illegal base64 data at input byte \(j < input.count ? j : i)")
+                        throw Failure(message: "illegal base64 data at input byte \(j < input.count ? j : input.count)")
                     }
                     j += 1
                 }
@@ -183,6 +184,7 @@ enum Base64 {
                 continue
             }
             guard let v = value(c) else { throw Failure(message: "illegal base64 data at input byte \(i)") }
+            if quad.isEmpty { quadStart = i }
             quad.append(v)
             if quad.count == 4 {
                 let chunk = quad.reduce(0) { $0 << 6 | $1 }
@@ -191,7 +193,7 @@ enum Base64 {
             }
             i += 1
         }
-        if !quad.isEmpty { throw Failure(message: "illegal base64 data at input byte \(input.count)") }
+        if !quad.isEmpty { throw Failure(message: "illegal base64 data at input byte \(quadStart)") }
         return out
     }
 }

@@ -12,7 +12,7 @@ enum GoFormat {
 
         var goType: String {
             switch self {
-            case .int: return "int"
+            case .int: return "int64"
             case .big: return "*big.Int"
             case .float: return "float64"
             case .string: return "string"
@@ -40,7 +40,10 @@ enum GoFormat {
         switch value {
         case .number(.int(let i)): return .int(i)
         case .number(.bigInt(let b)): return .big(b)
-        case .number(.float(let d)): return .float(d)
+        case .number(.float(let d)):
+            // A whole number reaches fmt as an integer, as OPA converts it.
+            if d.rounded(.towardZero) == d, let i = Int(exactly: d) { return .int(i) }
+            return .float(d)
         case .string(let s): return .string(s)
         default: return .string(RegoText.render(value))
         }
@@ -49,6 +52,7 @@ enum GoFormat {
     static func sprintf(_ format: String, _ values: [Value]) -> String {
         let args = values.map(arg)
         var used = 0
+        var reordered = false
         var out = ""
         let chars = Array(format.unicodeScalars)
         var i = 0
@@ -72,11 +76,48 @@ enum GoFormat {
                 }
                 i += 1
             }
-            spec.width = number(chars, &i)
+            // `[n]` picks the operand explicitly; `*` takes a width or precision from the operands.
+            func index() -> Bool {
+                guard i < chars.count, chars[i] == "[" else { return true }
+                var j = i + 1
+                guard let n = number(chars, &j), j < chars.count, chars[j] == "]", n >= 1, n <= args.count else { return false }
+                used = n - 1
+                reordered = true
+                i = j + 1
+                return true
+            }
+            func star() -> Int?? {
+                guard i < chars.count, chars[i] == "*" else { return .some(nil) }
+                i += 1
+                guard used < args.count, case .int(let n) = args[used] else { used += 1; return .none }
+                used += 1
+                return .some(n)
+            }
+            guard index() else {
+                // A bad `[n]`: skip past it and report against the verb that follows.
+                i = (chars[i...].firstIndex(of: "]") ?? chars.count - 1) + 1
+                let verb = i < chars.count ? chars[i] : "v"
+                if i < chars.count { i += 1 }
+                out += "%!\(verb)(BADINDEX)"
+                continue
+            }
+            switch star() {
+            case .none: out += "%!(BADWIDTH)"
+            case .some(let w?):
+                if w < 0 { spec.minus = true; spec.zero = false }
+                spec.width = abs(w)
+            case .some(nil): spec.width = number(chars, &i)
+            }
             if i < chars.count, chars[i] == "." {
                 i += 1
-                spec.precision = number(chars, &i) ?? 0
+                _ = index()
+                switch star() {
+                case .none: out += "%!(BADPREC)"
+                case .some(let p?): spec.precision = p >= 0 ? p : nil
+                case .some(nil): spec.precision = number(chars, &i) ?? 0
+                }
             }
+            guard index() else { out += "%!v(BADINDEX)"; continue }
             guard i < chars.count else { out += "%!(NOVERB)"; break }
             let verb = chars[i]
             i += 1
@@ -86,7 +127,7 @@ enum GoFormat {
             used += 1
             out += Self.format(a, verb: verb, spec: spec)
         }
-        if used < args.count {
+        if !reordered, used < args.count {
             out += "%!(EXTRA " + args[used...].map { "\($0.goType)=\($0.plain)" }.joined(separator: ", ") + ")"
         }
         return out
@@ -169,7 +210,8 @@ enum GoFormat {
             s.zero = false
             return pad(text, s)
         }
-        var body = GoFloat.format(abs(d), verb: v, precision: spec.precision)
+        let precision = spec.precision ?? (v == "g" || v == "G" ? nil : 6)
+        var body = GoFloat.format(abs(d), verb: v, precision: precision)
         if spec.sharp, v == "g" || v == "G", !body.contains(".") && !body.contains("e") { body += "." }
         let sign = d.sign == .minus ? "-" : (spec.plus ? "+" : (spec.space ? " " : ""))
         return padNumber(sign: sign, digits: body, spec, allowZero: true)
@@ -182,7 +224,11 @@ enum GoFormat {
         }
         switch verb {
         case "s", "v": return pad(text, spec)
-        case "q": return pad(GoQuote.quote(text), spec)
+        case "q":
+            if spec.sharp, !text.contains("`"), text.unicodeScalars.allSatisfy({ $0 == "\t" || !($0.value < 0x20 || $0.value == 0x7F) }) {
+                return pad("`" + text + "`", spec)
+            }
+            return pad(GoQuote.quote(text, asciiOnly: spec.plus), spec)
         case "x", "X":
             let hex = s.utf8.map { GoQuote.hex(UInt32($0), width: 2) }.joined(separator: spec.space ? " " : "")
             return pad(verb == "X" ? hex.uppercased() : hex, spec)

@@ -1,6 +1,7 @@
 /// Go's `strconv.Quote`, which OPA uses wherever it prints a string inside a value.
 enum GoQuote {
-    static func quote(_ s: String) -> String {
+    /// With `asciiOnly` (`%+q`), every non-ASCII scalar is escaped too.
+    static func quote(_ s: String, asciiOnly: Bool = false) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -14,7 +15,7 @@ enum GoQuote {
             case "\t": out += "\\t"
             case "\u{0B}": out += "\\v"
             default:
-                if isPrintable(scalar) {
+                if isPrintable(scalar) && (!asciiOnly || scalar.isASCII) {
                     out.unicodeScalars.append(scalar)
                 } else if scalar.value < 0x80 {
                     out += "\\x" + hex(scalar.value, width: 2)

@@ -127,6 +127,7 @@ enum GoStrings {
                 out.append(scalar)
                 continue
             }
+            if !upper, scalar == "\u{130}" { out.append("i"); continue }
             let mapped = upper ? scalar.properties.uppercaseMapping : scalar.properties.lowercaseMapping
             let ms = mapped.unicodeScalars
             if ms.count == 1 { out.append(ms.first!) } else { out.append(scalar) }

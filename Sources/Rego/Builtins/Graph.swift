@@ -36,7 +36,9 @@ extension BuiltinRegistry {
                     continue
                 }
                 for neighbor in neighbors {
-                    collectPaths(graph, neighbor, path: [node], reached: [node], into: &paths)
+                    // One visited set per first step, shared by that whole walk, as OPA keeps it.
+                    var reached: Set<Value> = [node]
+                    collectPaths(graph, neighbor, path: [node], reached: &reached, into: &paths)
                 }
             }
             return .set(paths)
@@ -60,7 +62,7 @@ extension BuiltinRegistry {
     }
 
     private static func collectPaths(
-        _ graph: [Value: Value], _ root: Value, path: [Value], reached: Set<Value>, into paths: inout Set<Value>
+        _ graph: [Value: Value], _ root: Value, path: [Value], reached: inout Set<Value>, into paths: inout Set<Value>
     ) {
         guard let edges = graph[root] else {
             paths.insert(.array(path))
@@ -72,13 +74,12 @@ extension BuiltinRegistry {
             paths.insert(.array(here))
             return
         }
-        var seen = reached
-        seen.insert(root)
+        reached.insert(root)
         for neighbor in neighbors {
-            if seen.contains(neighbor) {
+            if reached.contains(neighbor) {
                 paths.insert(.array(here))
             } else {
-                collectPaths(graph, neighbor, path: here, reached: seen, into: &paths)
+                collectPaths(graph, neighbor, path: here, reached: &reached, into: &paths)
             }
         }
     }

@@ -15,7 +15,13 @@ enum JSONPatch {
                 guard let next = delete(at: path[...], in: document) else { return nil }
                 document = next
             case "replace":
-                guard let value = o[.string("value")], let removed = delete(at: path[...], in: document),
+                guard let value = o[.string("value")] else { return nil }
+                if path.isEmpty {
+                    // Replacing the root replaces the whole document, whatever it is.
+                    document = value
+                    continue
+                }
+                guard let removed = delete(at: path[...], in: document),
                       let next = insert(value, at: path[...], in: removed) else { return nil }
                 document = next
             case "move", "copy":
@@ -81,7 +87,12 @@ enum JSONPatch {
             a[i] = updated
             return .array(a)
         case .set(var s):
-            if last { s.insert(new); return .set(s) }
+            if last {
+                // A set member is its own key: the path must name the value being added.
+                guard segment == new else { return nil }
+                s.insert(new)
+                return .set(s)
+            }
             guard s.contains(segment), let updated = insert(new, at: path.dropFirst(), in: segment) else { return nil }
             s.remove(segment)
             s.insert(updated)

@@ -31,7 +31,10 @@ enum JSONText {
         case .set(let s): writeArray(s.sorted(), into: &out, indent: indent, prefix: prefix, depth: depth)
         case .object(let o):
             if o.isEmpty { out += "{}"; return }
-            let entries = o.map { (key: keyText($0.key), value: $0.value) }
+            // Keys that print alike (1 and "1") collapse; the later key in Rego order wins.
+            var byText: [String: Value] = [:]
+            for key in o.keys.sorted() { byText[keyText(key)] = o[key]! }
+            let entries = byText.map { (key: $0.key, value: $0.value) }
                 .sorted { Value.compare(.string($0.key), .string($1.key)) < 0 }
             out += "{"
             for (i, entry) in entries.enumerated() {
@@ -90,13 +93,16 @@ enum JSONText {
 
     // MARK: - Parsing
 
+    /// Reads one JSON value the way OPA's decoder reports problems: `EOF` for no input,
+    /// `unexpected EOF` for a value cut short, and trailing text after the value as an error.
     static func parse(_ text: String) throws -> Value {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipSpace()
+        if parser.index == parser.bytes.count { throw ParseError(message: "EOF") }
         let value = try parser.value()
         parser.skipSpace()
         if parser.index < parser.bytes.count {
-            throw ParseError(message: "invalid character \(parser.describeCurrent()) after top-level value")
+            throw ParseError(message: "error: invalid character \(parser.describeCurrent()) after top-level value")
         }
         return value
     }
@@ -121,12 +127,12 @@ enum JSONText {
         }
 
         func unexpected(_ context: String) -> ParseError {
-            if index >= bytes.count { return ParseError(message: "unexpected end of JSON input") }
+            if index >= bytes.count { return ParseError(message: "unexpected EOF") }
             return ParseError(message: "invalid character \(describeCurrent()) \(context)")
         }
 
         mutating func value() throws -> Value {
-            guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+            guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object()
             case UInt8(ascii: "["): return try array()
@@ -141,7 +147,7 @@ enum JSONText {
 
         mutating func literal(_ word: String) throws {
             for expected in word.utf8 {
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 if bytes[index] != expected { throw unexpected("in literal \(word) (expecting '\(Character(Unicode.Scalar(expected)))')") }
                 index += 1
             }
@@ -155,7 +161,7 @@ enum JSONText {
                 return index - s
             }
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+            guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
             if bytes[index] == UInt8(ascii: "0") {
                 index += 1
             } else if digits() == 0 {
@@ -185,7 +191,7 @@ enum JSONText {
                 if end > run { scalars.append(contentsOf: String(decoding: bytes[run..<end], as: UTF8.self).unicodeScalars) }
             }
             while true {
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
                     flush(index)
@@ -196,7 +202,7 @@ enum JSONText {
                 if b != UInt8(ascii: "\\") { index += 1; continue }
                 flush(index)
                 index += 1
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 let e = bytes[index]
                 index += 1
                 switch e {
@@ -233,7 +239,7 @@ enum JSONText {
         mutating func hex4() throws -> UInt32 {
             var code: UInt32 = 0
             for _ in 0..<4 {
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 guard let d = Character(Unicode.Scalar(bytes[index])).hexDigitValue else {
                     throw unexpected("in \\u hexadecimal character escape")
                 }
@@ -245,7 +251,8 @@ enum JSONText {
 
         mutating func enter() throws {
             depth += 1
-            if depth > 10_000 { throw ParseError(message: "exceeded max depth") }
+            // Recursion depth bounds the stack, which is small on secondary threads.
+            if depth > 512 { throw ParseError(message: "exceeded max depth") }
         }
 
         mutating func array() throws -> Value {
@@ -259,7 +266,7 @@ enum JSONText {
                 skipSpace()
                 items.append(try value())
                 skipSpace()
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
                 throw unexpected("after array element")
@@ -275,17 +282,17 @@ enum JSONText {
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
             while true {
                 skipSpace()
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 guard bytes[index] == UInt8(ascii: "\"") else { throw unexpected("looking for beginning of object key string") }
                 let key = try string()
                 skipSpace()
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 guard bytes[index] == UInt8(ascii: ":") else { throw unexpected("after object key") }
                 index += 1
                 skipSpace()
                 members[.string(key)] = try value()
                 skipSpace()
-                guard index < bytes.count else { throw ParseError(message: "unexpected end of JSON input") }
+                guard index < bytes.count else { throw ParseError(message: "unexpected EOF") }
                 if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
                 if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
                 throw unexpected("after object key:value pair")

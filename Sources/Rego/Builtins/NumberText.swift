@@ -21,6 +21,7 @@ enum NumberText {
         if body.first == "+" || body.first == "-" { negative = body.first == "-"; body = body.dropFirst() }
         guard !body.isEmpty else { return nil }
         if body.lowercased().hasPrefix("0x") {
+            guard body.lowercased().contains("p") else { return nil }
             let digits = body.dropFirst(2).filter { $0 != "_" }
             guard let d = Double("0x" + digits), d.isFinite else { return nil }
             return .fromDouble(negative ? -d : d)

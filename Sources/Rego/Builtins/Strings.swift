@@ -89,6 +89,7 @@ extension BuiltinRegistry {
             case .int(let b) where [2, 8, 10, 16].contains(b): radix = b
             default: throw ops.operandError(2, "must be one of {2, 8, 10, 16}")
             }
+            guard n.doubleValue.isFinite || n.bigIntValue != nil else { throw ops.failure("number out of range") }
             let truncated: BigInt = n.bigIntValue ?? BigInt(n.doubleValue.rounded(.towardZero))
             return .string(String(truncated, radix: radix))
         },

@@ -29,7 +29,8 @@ enum YAMLText {
     static func parse(_ text: String) throws -> Value {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Only the first document counts, as go-yaml reads one value.
+            node = try Yams.Parser(yaml: text).nextRoot()
         } catch let error as YamlError {
             throw Failure(message: describe(error))
         } catch {
@@ -39,17 +40,28 @@ enum YAMLText {
         return try value(node, depth: 0)
     }
 
+    /// go-yaml's wording: the problem's 0-based line (the context's when that is zero, and
+    /// none when both are), one more for scanner errors.
     private static func describe(_ error: YamlError) -> String {
+        var line = 0
+        let problem: String
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
-            return "yaml: line \(mark.line): \(problem)"
+        case .scanner(let context, let p, let mark, _):
+            problem = p
+            line = mark.line - 1
+            if line > 0 { line += 1 } else if let context { line = context.mark.line - 1 }
+        case .parser(let context, let p, let mark, _):
+            problem = p
+            line = mark.line - 1
+            if line <= 0, let context { line = context.mark.line - 1 }
         default:
             return "yaml: \(error)"
         }
+        return line > 0 ? "yaml: line \(line): \(problem)" : "yaml: \(problem)"
     }
 
     private static func value(_ node: Node, depth: Int) throws -> Value {
-        if depth > 1_000 { throw Failure(message: "yaml: exceeded max depth") }
+        if depth > 512 { throw Failure(message: "yaml: exceeded max depth") }
         switch node {
         case .scalar(let scalar):
             return scalarValue(node, scalar)
@@ -98,20 +110,20 @@ enum YAMLText {
         let pad = String(repeating: " ", count: indent)
         switch value {
         case .array(let a) where !a.isEmpty:
-            emitSequence(a, indent: indent, into: &out)
+            emitSequence(a, indent: indent, into: &out, firstInline: inSequence)
         case .set(let s) where !s.isEmpty:
-            emitSequence(s.sorted(), indent: indent, into: &out)
+            emitSequence(s.sorted(), indent: indent, into: &out, firstInline: inSequence)
         case .object(let o) where !o.isEmpty:
             let entries = o.map { (JSONText.keyText($0.key), $0.value) }.sorted { Value.compare(.string($0.0), .string($1.0)) < 0 }
             for (i, (key, v)) in entries.enumerated() {
                 if !(inSequence && i == 0) { out += pad }
-                out += scalarText(.string(key)) + ":"
+                out += scalarText(.string(key), key: true) + ":"
                 if isBlock(v) {
                     out += "\n"
                     let childIndent = isSequence(v) ? indent : indent + 2
                     emit(v, indent: childIndent, into: &out, inSequence: false)
                 } else {
-                    out += " " + scalarText(v) + "\n"
+                    out += " " + scalarText(v, indent: indent) + "\n"
                 }
             }
         default:
@@ -119,20 +131,16 @@ enum YAMLText {
         }
     }
 
-    private static func emitSequence(_ items: [Value], indent: Int, into out: inout String) {
+    /// `firstInline`: the first dash continues a line already started (`- - 1`).
+    private static func emitSequence(_ items: [Value], indent: Int, into out: inout String, firstInline: Bool) {
         let pad = String(repeating: " ", count: indent)
-        for item in items {
-            out += pad + "-"
+        for (i, item) in items.enumerated() {
+            out += (firstInline && i == 0 ? "" : pad) + "-"
             if isBlock(item) {
-                if isSequence(item) {
-                    out += "\n"
-                    emit(item, indent: indent + 2, into: &out, inSequence: false)
-                } else {
-                    out += " "
-                    emit(item, indent: indent + 2, into: &out, inSequence: true)
-                }
+                out += " "
+                emit(item, indent: indent + 2, into: &out, inSequence: true)
             } else {
-                out += " " + scalarText(item) + "\n"
+                out += " " + scalarText(item, indent: indent) + "\n"
             }
         }
     }
@@ -153,12 +161,20 @@ enum YAMLText {
         }
     }
 
+    /// Plain words YAML readers take for something other than a string (YAML 1.1 booleans included).
     private static let reserved: Set<String> = [
         "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
         "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "",
     ]
 
-    private static func scalarText(_ v: Value) -> String {
+    /// Numbers, special floats, base-60 numbers and timestamps as YAML readers resolve them.
+    private static let nonStringPattern: Automaton? = try? RE2Compiler.compile(
+        "^(?:[-+]?[0-9][0-9_]*|0o[0-7_]+|0x[0-9a-fA-F_]+|[-+]?(?:\\.[0-9_]+|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+            + "|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?"
+            + "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt ].*)?)$"
+    )
+
+    private static func scalarText(_ v: Value, indent: Int = 0, key: Bool = false) -> String {
         switch v {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -166,17 +182,57 @@ enum YAMLText {
         case .array: return "[]"
         case .set: return "[]"
         case .object: return "{}"
-        case .string(let s):
-            let plainSafe = !reserved.contains(s)
-                && NumberText.parseGoFloat(s) == nil
-                && s.unicodeScalars.allSatisfy { c in
-                    c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "_./-".unicodeScalars.contains(c))
-                }
-                && !s.hasPrefix("-") && !s.hasPrefix(".")
-            if plainSafe { return s }
-            var quoted = ""
-            JSONText.writeString(s, into: &quoted)
-            return quoted
+        case .string(let s): return stringText(s, indent: indent, key: key)
         }
+    }
+
+    /// go-yaml's style for a string: plain when it reads back as the same string and has no
+    /// indicator, a literal block for multi-line text, single quotes for other printable text,
+    /// double quotes for the rest and for anything that would read back as another type.
+    private static func stringText(_ s: String, indent: Int, key: Bool) -> String {
+        let resolvesToString = !reserved.contains(s)
+            && !(nonStringPattern?.matches(Array(s.unicodeScalars), anchored: true) ?? true)
+        guard resolvesToString else { return doubleQuoted(s) }
+        let scalars = Array(s.unicodeScalars)
+        let printable = scalars.allSatisfy { GoQuote.isPrintable($0) || $0 == "\n" }
+        if s.contains("\n") {
+            let blockSafe = printable && !key && !s.hasPrefix(" ") && !s.contains(" \n") && !s.hasPrefix("\n")
+            return blockSafe ? literalBlock(s, indent: indent + 2) : doubleQuoted(s)
+        }
+        guard printable else { return doubleQuoted(s) }
+        if plainAllowed(scalars) { return s }
+        return "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
+    private static func plainAllowed(_ c: [Unicode.Scalar]) -> Bool {
+        guard let first = c.first, let last = c.last else { return false }
+        if first == " " || last == " " { return false }
+        if "#,[]{}&*!|>'\"%@`".unicodeScalars.contains(first) { return false }
+        if "-?:".unicodeScalars.contains(first), c.count == 1 || c[1] == " " { return false }
+        if c.count >= 3, (c[0] == "-" && c[1] == "-" && c[2] == "-") || (c[0] == "." && c[1] == "." && c[2] == ".") { return false }
+        if last == ":" { return false }
+        for i in 1..<c.count {
+            if c[i] == "#" && c[i - 1] == " " { return false }
+            if c[i - 1] == ":" && c[i] == " " { return false }
+        }
+        return true
+    }
+
+    private static func doubleQuoted(_ s: String) -> String {
+        var quoted = ""
+        JSONText.writeString(s, into: &quoted)
+        return quoted
+    }
+
+    /// `|-`, `|` or `|+` by the number of trailing line breaks, lines indented below the parent.
+    private static func literalBlock(_ s: String, indent: Int) -> String {
+        var body = Substring(s)
+        var trailing = 0
+        while body.hasSuffix("\n") { body = body.dropLast(); trailing += 1 }
+        let chomp = trailing == 0 ? "-" : (trailing == 1 ? "" : "+")
+        let pad = String(repeating: " ", count: indent)
+        var lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }
+        if trailing > 1 { lines += Array(repeating: "", count: trailing - 1) }
+        return "|" + chomp + "\n" + lines.joined(separator: "\n")
     }
 }
