@@ -31,6 +31,7 @@ struct PolicyEval: ParsableCommand {
             let prepared = try policy.prepare(query)
             var options = EvalOptions()
             options.strictBuiltinErrors = strictBuiltinErrors
+            options.hostServices = SystemHostServices()
             options.timeoutNanoseconds = timeoutMs * 1_000_000
             options.printSink = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             let rows = try prepared.eval(input: inputValue, options: options)

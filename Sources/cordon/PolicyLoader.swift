@@ -64,6 +64,20 @@ struct PolicyLoader {
     }
 }
 
+/// The host's clock and randomness for `policy` commands (the engine itself has none).
+struct SystemHostServices: HostServices {
+    func nowNanoseconds() throws -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    func randomBytes(count: Int) throws -> [UInt8] {
+        var g = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &g) }
+    }
+}
+
 /// OPA's JSON error shape and exit code, in one place.
 enum PolicyOutput {
     static func errorsJSON(_ error: Error) -> String {

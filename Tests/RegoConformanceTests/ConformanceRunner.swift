@@ -33,6 +33,7 @@ enum ConformanceRunner {
             }
             var options = EvalOptions()
             options.strictBuiltinErrors = c.strictError
+            options.hostServices = ClockHostServices()
             options.timeoutNanoseconds = 5_000_000_000
             rows = try policy.prepare(c.query).eval(input: input, options: options)
         } catch {
@@ -70,5 +71,15 @@ enum ConformanceRunner {
             return (first.code.rawValue, es.errors.map(\.description).joined(separator: "\n"))
         }
         return ("", "\(error)")
+    }
+}
+
+/// The clock and randomness OPA's harness has (time builtins read them).
+struct ClockHostServices: HostServices {
+    func nowNanoseconds() throws -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000_000_000) }
+
+    func randomBytes(count: Int) throws -> [UInt8] {
+        var g = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &g) }
     }
 }

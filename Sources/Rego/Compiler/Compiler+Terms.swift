@@ -118,7 +118,9 @@ extension Compiler {
         if parts[0] == "input" { return .input(Array(parts.dropFirst())) }
         if parts[0] == "data" {
             let path = Array(parts.dropFirst())
-            if functionArity[path] != nil { return .function("data." + path.joined(separator: ".")) }
+            if functionArity[path] != nil || findNode(path)?.isFunction == true {
+                return .function("data." + path.joined(separator: "."))
+            }
             return .data(path)
         }
         if let imp = imports[parts[0]], let d = imp.dottedName {

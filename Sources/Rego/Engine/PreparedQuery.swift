@@ -83,9 +83,26 @@ public struct PreparedQuery: Sendable {
         if i == body.exprs.count { return try k() }
         let e = body.exprs[i]
         if case .term(let t) = e.kind, !e.negated, e.with.isEmpty {
+            // A query term that is not a call reports its value, `false` included (OPA captures it).
+            var isCall = false
+            if case .call = t { isCall = true }
             try ev.evalTerm(t, f) { v in
-                if case .bool(false) = v { return }
+                if isCall, case .bool(false) = v { return }
                 record(e.sourceIndex, v)
+                try self.evalQuery(ev, i + 1, f, record, k)
+            }
+            return
+        }
+        if case .term(let t) = e.kind, !e.negated {
+            var value: Value = .bool(true)
+            try ev.evalWith(e, f, { inner in
+                try ev.evalTerm(t, f) { v in
+                    if case .bool(false) = v { return }
+                    value = v
+                    try inner()
+                }
+            }) {
+                record(e.sourceIndex, value)
                 try self.evalQuery(ev, i + 1, f, record, k)
             }
             return

@@ -71,6 +71,13 @@ extension Evaluator {
 
     /// Evaluates an expression under its `with` modifiers; the rest of the body runs without them.
     func evalWith(_ e: CExpr, _ f: Frame, _ k: K) throws {
+        var plain = e
+        plain.with = []
+        try evalWith(e, f, { inner in try self.evalExpr(plain, f, inner) }, k)
+    }
+
+    /// Runs `body` with the expression's `with` modifiers applied; `k` runs without them.
+    func evalWith(_ e: CExpr, _ f: Frame, _ body: (K) throws -> Void, _ k: K) throws {
         var values: [Mock] = []
         for w in e.with {
             if case .functionRef(let target) = w.value {
@@ -107,13 +114,13 @@ extension Evaluator {
         }
         state = inner
         defer { state = outer }
-        var plain = e
-        plain.with = []
-        try evalExpr(plain, f) {
-            let current = self.state
-            self.state = outer
-            defer { self.state = current }
-            try k()
+        try withoutActuallyEscaping(k) { k in
+            try body {
+                let current = self.state
+                self.state = outer
+                defer { self.state = current }
+                try k()
+            }
         }
     }
 }

@@ -81,7 +81,8 @@ extension Evaluator {
             if node.isFunction { return nil }
             result = try ruleValue(node)
         } else {
-            result = base
+            // a package with no rules yet is an empty object, as in OPA
+            result = base ?? .object([:])
         }
         if !node.children.isEmpty {
             var o: [Value: Value] = [:]

@@ -21,10 +21,11 @@ final class Evaluator {
         builtins = policy.builtins
         self.options = options
         state = EvalState(input: input)
-        let start = DispatchTime.now().uptimeNanoseconds
-        deadline = options.timeoutNanoseconds > 0 ? start &+ options.timeoutNanoseconds : UInt64.max
+        deadline = options.timeoutNanoseconds > 0 ? DispatchTime.now().uptimeNanoseconds &+ options.timeoutNanoseconds : UInt64.max
+        // a disabled clock would throw on every evaluation: skip asking it
+        let now = options.hostServices is DisabledHostServices ? 0 : (try? options.hostServices.nowNanoseconds()) ?? 0
         context = BuiltinContext(strictBuiltinErrors: options.strictBuiltinErrors, hostServices: options.hostServices,
-                                 evaluationStartNanoseconds: (try? options.hostServices.nowNanoseconds()) ?? 0,
+                                 evaluationStartNanoseconds: now,
                                  printSink: options.printSink)
     }
 

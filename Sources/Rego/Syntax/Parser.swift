@@ -148,7 +148,17 @@ struct Parser {
     mutating func parseRuleBody(allowNone: Bool) throws -> [Expr] {
         if isIdent("if") && !keywordUsedAsName() {
             advance()
-            if isPunct("{") { return try parseBraceBody() }
+            if isPunct("{") {
+                // `if {x: 1 | ...}` is a one-expression body that starts with a comprehension
+                let saved = index
+                do {
+                    return try parseBraceBody()
+                } catch {
+                    index = saved
+                    if let single = try? parseLiteral() { return [single] }
+                    throw error
+                }
+            }
             return [try parseLiteral()]
         }
         if isPunct("{") && !current.newlineBefore { return try parseBraceBody() }
