@@ -22,7 +22,8 @@ echo "building cordon (release, static Swift stdlib) ..." >&2
 (cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path .build-release --product cordon >&2)
 cordon="$repo/.build-release/release/cordon"
 
-work="$(mktemp -d /tmp/cordon-bench-XXXXXX)"
+# Not under /tmp: the sandbox gets a /tmp of its own, so a workspace there cannot be granted.
+work="$(mktemp -d /var/tmp/cordon-bench-XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 chmod 0755 "$work"
 workspace="$work/project"
@@ -46,8 +47,8 @@ bwrap "${bwrap_args[@]}" /usr/bin/true
 
 cd "$workspace"
 results="$("$work/launchtime" "$rounds" \
-    cordon "$cordon" run --workspace "$workspace" -- /usr/bin/true -- \
-    bwrap "$(command -v bwrap)" "${bwrap_args[@]}" /usr/bin/true -- \
+    cordon "$cordon" run --workspace "$workspace" -- /usr/bin/true :: \
+    bwrap "$(command -v bwrap)" "${bwrap_args[@]}" /usr/bin/true :: \
     bare /usr/bin/true)"
 echo "$results"
 awk '/^cordon /{split($2,a,"=");c=a[2]} /^bwrap /{split($2,b,"=");w=b[2]}

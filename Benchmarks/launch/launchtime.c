@@ -3,7 +3,9 @@
  * round, and prints the median wall time of each. Interleaving makes the contenders share
  * whatever the machine is doing; rotation keeps any one from always following another.
  *
- *   launchtime ROUNDS NAME CMD... -- NAME CMD... [-- NAME CMD...]
+ *   launchtime ROUNDS NAME CMD... :: NAME CMD... [:: NAME CMD...]
+ *
+ * "::" separates contenders because "--" is part of the commands being measured.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -57,7 +59,7 @@ static double launch(char **argv) {
 
 int main(int argc, char **argv) {
     if (argc < 4) {
-        fprintf(stderr, "usage: launchtime ROUNDS NAME CMD... [-- NAME CMD...]\n");
+        fprintf(stderr, "usage: launchtime ROUNDS NAME CMD... [:: NAME CMD...]\n");
         return 2;
     }
     int rounds = atoi(argv[1]);
@@ -66,7 +68,7 @@ int main(int argc, char **argv) {
     for (int i = 2; i < argc && n < MAX_CONTENDERS;) {
         c[n].name = argv[i++];
         c[n].argv = &argv[i];
-        while (i < argc && strcmp(argv[i], "--") != 0) i++;
+        while (i < argc && strcmp(argv[i], "::") != 0) i++;
         if (i < argc) argv[i++] = NULL;
         c[n].ms = calloc((size_t)rounds, sizeof(double));
         c[n].failures = 0;

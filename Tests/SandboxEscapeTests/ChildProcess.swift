@@ -83,11 +83,21 @@ final class ChildProcess {
             posix_spawn_file_actions_adddup2(&actions, err[1], 2)
         }
         if let leak { posix_spawn_file_actions_adddup2(&actions, leak.fd, leak.at) }
+        // A test runner's threads may block or ignore signals; children start from a clean slate.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t(), allSignals = sigset_t()
+        sigemptyset(&noSignals)
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var child: pid_t = 0
         let cArgs = full.map { strdup($0) } + [nil]
         let cEnv = environment.map { strdup($0) } + [nil]
         defer { (cArgs + cEnv).forEach { free($0) } }
-        let rc = posix_spawn(&child, full[0], &actions, nil, cArgs, cEnv)
+        let rc = posix_spawn(&child, full[0], &actions, &attributes, cArgs, cEnv)
         close(out[1]); close(err[1])
         if inp[0] >= 0 { close(inp[0]) }
         guard rc == 0 else {

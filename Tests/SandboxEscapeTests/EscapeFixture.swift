@@ -120,8 +120,10 @@ final class EscapeFixture {
     /// The file descriptor to leak into a child, as `(source, number)`.
     var leak: (fd: Int32, at: Int32) { (leakedFD, Self.leakNumber) }
 
+    /// Under /var/tmp: the sandbox gets a fresh /tmp of its own, so nothing under the host's /tmp
+    /// can be granted or even seen from inside.
     static func makeTempDirectory(_ prefix: String) throws -> String {
-        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+        var template = Array("/var/tmp/\(prefix)-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw FixtureError("mkdtemp: \(String(cString: strerror(errno)))") }
         let path = String(cString: made)
         chmod(path, 0o755)

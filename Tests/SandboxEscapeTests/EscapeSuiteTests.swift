@@ -17,7 +17,7 @@ struct EscapeSuiteTests {
             if row.cells[0].isReached, !row.cells[1].held { failures.append("\(probeCase.name): \(row.cells[1])") }
         }
         let blocked = rows.filter { $0.cells[0].isReached && $0.cells[1].held }.count
-        #expect(failures.isEmpty, "\(failures.count) cases failed as \(user):\n\(failures.joined(separator: "\n"))")
+        if !failures.isEmpty { Issue.record("\(failures.count) cases failed as \(user):\n\(failures.joined(separator: "\n"))") }
         #expect(blocked >= 30, "only \(blocked) cases ran to a blocked verdict as \(user); at least 30 must")
     }
 
@@ -40,7 +40,7 @@ struct EscapeSuiteTests {
                 }
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) failures as \(user):\n\(failures.joined(separator: "\n"))")
+        if !failures.isEmpty { Issue.record("\(failures.count) failures as \(user):\n\(failures.joined(separator: "\n"))") }
     }
 
     /// Runs every case for `user`: the control once, then inside the sandbox once per selection.

@@ -14,6 +14,8 @@ struct FunctionalTests {
         init(user: TestUser) throws {
             self.user = user
             root = try EscapeFixture.makeTempDirectory("cordon-functional-\(user)")
+            try FileManager.default.createDirectory(atPath: root + "/home/project", withIntermediateDirectories: true)
+            try EscapeFixture.write(root + "/home/project/README", "a project\n", mode: 0o644)
             try EscapeFixture.gitInit(root + "/home/project")
             try user.own(root + "/home")
         }
@@ -55,11 +57,20 @@ struct FunctionalTests {
     func gitCommit(user: TestUser) throws {
         let ws = try Workspace(user: user)
         let r = try ws.run(["/bin/sh", "-c",
-            "echo change > file.txt && git add file.txt && git -c user.name=Agent -c user.email=agent@cordon.invalid commit -q -m 'made inside' && git log --oneline | wc -l"])
+            "echo change >> README && git add README && git -c user.name=Agent -c user.email=agent@cordon.invalid commit -q -m 'made inside' && git log --oneline | wc -l"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(r.stdout == "2\n", "stdout: \(r.stdout) stderr: \(r.stderr)")
         let log = try ChildProcess.run(["/usr/bin/git", "log", "-1", "--format=%s"], environment: ws.environment, directory: ws.path, user: user)
         #expect(log.stdout == "made inside\n", "host git log: \(log.stdout) \(log.stderr)")
+    }
+
+    @Test("new files and directories can be made at the workspace's top level", arguments: TestUser.allCases)
+    func createAtTopLevel(user: TestUser) throws {
+        let ws = try Workspace(user: user)
+        let r = try ws.run(["/bin/sh", "-c", "echo new > notes.txt && mkdir build && echo o > build/out.o && cat notes.txt build/out.o"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout == "new\no\n", "stdout: \(r.stdout) stderr: \(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: ws.path + "/build/out.o"))
     }
 
     @Test("a process tree runs and is reaped", arguments: TestUser.allCases)
