@@ -72,6 +72,10 @@ static int create_file(const char *target, int flags, mode_t mode) {
 /* Creates the mount point: a directory, or an empty file to bind a file over. */
 static int make_mount_point(const char *target, int directory) {
     if (directory) return create_directory(target, 0755);
+    /* An existing file is already a mount point; opening it for writing would fail with EROFS
+       beneath a read-only bind (a protected file inside a read-only grant). */
+    struct stat existing;
+    if (lstat(target, &existing) == 0) return 0;
     int fd = create_file(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) return errno == EEXIST ? 0 : -1;
     close(fd);
