@@ -155,8 +155,10 @@ __attribute__((noreturn)) static void run_program(const struct cordon_launch_spe
     if (setsid() < 0) cordon_child_fail(error_pipe, CORDON_STEP_SESSION, errno, -1);
     if (terminal >= 0) {
         if (ioctl(terminal, TIOCSCTTY, 0) < 0) cordon_child_fail(error_pipe, CORDON_STEP_CONTROLLING_TERMINAL, errno, -1);
+        /* Only the streams that were terminals outside; pipes and files stay what they are. */
         for (int stream = 0; stream < 3; stream++) {
-            if (dup2(terminal, stream) < 0) cordon_child_fail(error_pipe, CORDON_STEP_STANDARD_STREAMS, errno, stream);
+            if ((spec->terminal_streams & (1U << stream)) && dup2(terminal, stream) < 0)
+                cordon_child_fail(error_pipe, CORDON_STEP_STANDARD_STREAMS, errno, stream);
         }
     }
     if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, -1, error_pipe);
@@ -248,10 +250,19 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
         if (master < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
         int unlock = 0;
         if (ioctl(master, TIOCSPTLCK, &unlock) < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
+        /* The person's size before the program exists: the supervisor only gets the master once
+           the program runs, too late for a size read at start. */
+        if (spec->terminal_rows != 0 || spec->terminal_columns != 0) {
+            struct winsize size = {spec->terminal_rows, spec->terminal_columns, spec->terminal_x_pixels, spec->terminal_y_pixels};
+            if (ioctl(master, TIOCSWINSZ, &size) < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
+        }
         terminal = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (terminal < 0) cordon_child_fail(error_pipe, CORDON_STEP_TERMINAL, errno, -1);
         passed[passed_count++] = master;
     }
+    /* Out of the person's session and process group, so that keys typed there (Ctrl-C on a
+       terminal that is not relayed) reach the sandbox only through the supervisor, once. */
+    if (setsid() < 0) cordon_child_fail(error_pipe, CORDON_STEP_SESSION, errno, -1);
     for (size_t i = 0; i < spec->listener_count && passed_count < CORDON_MAX_PASSED_FDS; i++) {
         passed[passed_count++] = open_listener(&spec->listeners[i], error_pipe, (int)i);
     }

@@ -75,6 +75,13 @@ final class FlattenedSpecification {
         if let ptmx = s.pseudoTerminal {
             spec.pseudo_terminal = 1
             spec.ptmx_path = string(ptmx)
+            spec.terminal_streams = s.terminalStreams
+            if let size = s.terminalSize {
+                spec.terminal_rows = size.rows
+                spec.terminal_columns = size.columns
+                spec.terminal_x_pixels = size.xPixels
+                spec.terminal_y_pixels = size.yPixels
+            }
         }
 
         let listeners = array(of: cordon_listener.self, count: s.listeners.count)

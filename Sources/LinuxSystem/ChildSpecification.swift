@@ -35,6 +35,12 @@ public struct ChildSpecification: Sendable {
     public var resourceLimits: [ChildResourceLimit]
     /// The `ptmx` to open in the final root for a relayed terminal, or `nil` to keep 0, 1 and 2.
     public var pseudoTerminal: String?
+    /// With a pseudo-terminal, which standard streams it becomes (bit n for stream n); the
+    /// others are inherited.
+    public var terminalStreams: UInt32
+    /// The pty's window size (rows, columns, pixel width, pixel height) before the program
+    /// starts, or `nil` for the kernel's default.
+    public var terminalSize: (rows: UInt16, columns: UInt16, xPixels: UInt16, yPixels: UInt16)?
     /// Loopback listeners to create in the new network namespace, in order.
     public var listeners: [ChildListener]
     /// `cgroup.procs` files the parent writes the child's pid into before releasing it.
@@ -60,6 +66,8 @@ public struct ChildSpecification: Sendable {
         self.seccomp = []
         self.resourceLimits = []
         self.pseudoTerminal = nil
+        self.terminalStreams = 0b111
+        self.terminalSize = nil
         self.listeners = []
         self.cgroupProcessFiles = []
         self.stagingBase = "/tmp"

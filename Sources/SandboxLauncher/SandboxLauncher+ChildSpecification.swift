@@ -80,6 +80,8 @@ extension SandboxLauncher {
                     remedy: "Add a devpts mount step and keep the view layer on, or use inherited pipes.")
             }
             spec.pseudoTerminal = join(devpts, "ptmx")
+            spec.terminalStreams = plan.terminalStreams.rawValue
+            spec.terminalSize = plan.terminalSize.map { ($0.rows, $0.columns, $0.xPixels, $0.yPixels) }
             entries.append(.init(layer: "terminal", status: .enforced, detail: "pseudo-terminal in a new devpts at \(devpts), relayed"))
         }
 

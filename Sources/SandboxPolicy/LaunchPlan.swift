@@ -30,6 +30,13 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var cgroupLimits: CgroupLimits
     /// How the program's standard streams are connected.
     public var terminal: TerminalMode
+    /// With `.relayedPseudoTerminal`, the standard streams the pseudo-terminal becomes: those
+    /// that are terminals outside. The others are inherited as they are, so they must not be
+    /// terminals (the supervisor relays every stream that is one).
+    public var terminalStreams: StandardStreams
+    /// The pseudo-terminal's window size before the program starts, so that its first
+    /// `TIOCGWINSZ` sees the person's size; `nil` leaves the kernel's 0x0.
+    public var terminalSize: TerminalSize?
     /// Which enforcement layers the plan turns on (all, unless testing one layer alone or
     /// running with explicit best effort).
     public var layers: Layers
@@ -42,7 +49,8 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
         argv: [String], environment: [String], workingDirectory: String, hostname: String = "cordon",
         namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], landlock: LandlockPlan?,
         seccomp: [SeccompProgram], resourceLimits: [ResourceLimit], cgroupLimits: CgroupLimits,
-        terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = []
+        terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = [],
+        terminalStreams: StandardStreams = .all, terminalSize: TerminalSize? = nil
     ) {
         self.argv = argv
         self.environment = environment
@@ -58,16 +66,19 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
         self.terminal = terminal
         self.layers = layers
         self.listeners = listeners
+        self.terminalStreams = terminalStreams
+        self.terminalSize = terminalSize
     }
 }
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
         case argv, environment, workingDirectory, hostname, namespaces, idMapping, mounts, landlock, seccomp
-        case resourceLimits, cgroupLimits, terminal, layers, listeners
+        case resourceLimits, cgroupLimits, terminal, layers, listeners, terminalStreams, terminalSize
     }
 
-    /// Decodes a plan; `listeners`, added after the first plans were written, defaults to none.
+    /// Decodes a plan; `listeners`, `terminalStreams` and `terminalSize`, added after the first
+    /// plans were written, default to none, all three streams and the kernel's size.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -84,7 +95,9 @@ extension LaunchPlan {
             cgroupLimits: try c.decode(CgroupLimits.self, forKey: .cgroupLimits),
             terminal: try c.decode(TerminalMode.self, forKey: .terminal),
             layers: try c.decode(Layers.self, forKey: .layers),
-            listeners: try c.decodeIfPresent([LoopbackListener].self, forKey: .listeners) ?? [])
+            listeners: try c.decodeIfPresent([LoopbackListener].self, forKey: .listeners) ?? [],
+            terminalStreams: try c.decodeIfPresent(StandardStreams.self, forKey: .terminalStreams) ?? .all,
+            terminalSize: try c.decodeIfPresent(TerminalSize.self, forKey: .terminalSize))
     }
 }
 
@@ -298,6 +311,41 @@ public enum TerminalMode: Sendable, Equatable, Codable {
     case relayedPseudoTerminal
     /// The supervisor's stdin, stdout and stderr (pipes or files; never a terminal).
     case inheritedPipes
+}
+
+/// Standard streams, bit n for file descriptor n.
+public struct StandardStreams: OptionSet, Sendable, Hashable, Codable {
+    /// Bit n set for file descriptor n.
+    public let rawValue: UInt32
+    /// Streams from their bits.
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// File descriptor 0.
+    public static let input = StandardStreams(rawValue: 1 << 0)
+    /// File descriptor 1.
+    public static let output = StandardStreams(rawValue: 1 << 1)
+    /// File descriptor 2.
+    public static let error = StandardStreams(rawValue: 1 << 2)
+    /// All three.
+    public static let all: StandardStreams = [.input, .output, .error]
+}
+
+/// A terminal's window size (`struct winsize`).
+public struct TerminalSize: Sendable, Equatable, Codable {
+    /// Lines.
+    public var rows: UInt16
+    /// Characters per line.
+    public var columns: UInt16
+    /// Width in pixels, 0 when the terminal does not say.
+    public var xPixels: UInt16
+    /// Height in pixels, 0 when the terminal does not say.
+    public var yPixels: UInt16
+    /// A size in characters and, optionally, pixels.
+    public init(rows: UInt16, columns: UInt16, xPixels: UInt16 = 0, yPixels: UInt16 = 0) {
+        self.rows = rows
+        self.columns = columns
+        self.xPixels = xPixels
+        self.yPixels = yPixels
+    }
 }
 
 /// Enforcement layers, so one can be tested alone or switched off by explicit best effort.

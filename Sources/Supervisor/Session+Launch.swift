@@ -29,7 +29,7 @@ extension Session {
         }
         let process: SandboxProcess
         do {
-            process = try SandboxLauncher().launch(session.output.plan)
+            process = try SandboxLauncher().launch(TerminalStreams.fitted(session.output.plan))
         } catch {
             let missing = error.errno == .noSuchFileOrDirectory && (error.step == "exec" || error.step == "execve")
             throw .launch(message: error.description, notFound: missing)

@@ -8,16 +8,25 @@ import Glibc
 enum SessionRelay {
     static func run(_ program: some RunningProgram, signals: borrowing SignalRelay, clipboardWrites: Bool) -> ProgramExit {
         guard let master = program.terminalDescriptor else { return waitOnly(program, signals: signals) }
+        // The same streams the launch gave the pty (`TerminalStreams.fitted`); a stream the
+        // program holds itself (a pipe on stdin) is not read here.
+        let streams = TerminalStreams.relayed()
         let input: Int32 = 0
-        let output: Int32 = 1
-        let saved = isatty(input) == 1 ? TerminalControl.makeRaw(input) : nil
+        // Where the pty's output goes: stdout or stderr when the pty took them, else the
+        // terminal on stdin, where the person sees their keys echoed.
+        let output: Int32 = streams.contains(.output) ? 1 : streams.contains(.error) ? 2 : 0
+        let person = TerminalStreams.personTerminal()
+        let saved = streams.contains(.input) && isatty(input) == 1 ? TerminalControl.makeRaw(input) : nil
         defer { if let saved { TerminalControl.restore(saved) } }
-        if isatty(input) == 1 { TerminalControl.copyWindowSize(from: input, to: master) }
+        // Keys reach the pty as bytes only from a raw stdin; otherwise the person's terminal
+        // turns Ctrl-C and Ctrl-\ into signals for Cordon, passed on to the pty's foreground.
+        let keysAsBytes = saved != nil
+        if let person { TerminalControl.copyWindowSize(from: person, to: master) }
         TerminalControl.setNonBlocking(master)
 
         var filter = ClipboardEscapeFilter(allowWrites: clipboardWrites)
         var pending: [UInt8] = []
-        var inputOpen = true
+        var inputOpen = streams.contains(.input)
         var masterOpen = true
         var exit: ProgramExit?
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -36,9 +45,11 @@ enum SessionRelay {
                     while let (signal, fromKernel) = signals.next() {
                         switch signal {
                         case SIGCHLD: if program.hasExited { exit = program.waitForExit() }
-                        case SIGWINCH: if isatty(input) == 1 { TerminalControl.copyWindowSize(from: input, to: master) }
-                        // Keys reach the agent as bytes in raw mode; a terminal's own signal is
-                        // only a hang-up, which the agent must hear about.
+                        case SIGWINCH: if let person { TerminalControl.copyWindowSize(from: person, to: master) }
+                        case SIGINT where fromKernel && !keysAsBytes, SIGQUIT where fromKernel && !keysAsBytes:
+                            TerminalControl.signalForeground(of: master, signal)
+                        // In raw mode keys reach the agent as bytes; a terminal's own signal is
+                        // then only a hang-up, which the agent must hear about.
                         default: if !fromKernel || signal == SIGHUP { program.forward(signal) }
                         }
                     }
@@ -73,13 +84,13 @@ enum SessionRelay {
         while true {
             var fds = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
             if poll(&fds, 1, -1) < 0 { continue }
-            while let (signal, fromKernel) = signals.next() {
+            while let (signal, _) = signals.next() {
                 switch signal {
                 case SIGCHLD: if program.hasExited { return program.waitForExit() }
                 case SIGWINCH: continue
-                // A terminal's Ctrl-C already reached the program, which shares our process
-                // group; only signals sent to Cordon itself are passed on.
-                default: if !fromKernel { program.forward(signal) }
+                // The sandbox is in a session of its own, so a terminal's Ctrl-C reaches only
+                // Cordon: pass it on like any other.
+                default: program.forward(signal)
                 }
             }
         }

@@ -34,7 +34,7 @@ struct SignalRelay: ~Copyable {
         guard pthread_sigmask(SIG_BLOCK, &set, nil) == 0 else { return nil }
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { return nil }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        for end in ends { TerminalControl.setCloseOnExec(end) }
         TerminalControl.setNonBlocking(ends[0])
         let waiter = Unmanaged.passRetained(Waiter(set: set, output: ends[1])).toOpaque()
         var thread = pthread_t()

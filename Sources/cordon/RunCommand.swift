@@ -104,7 +104,7 @@ struct RunCommand: ParsableCommand {
             program: program, workspace: workspace, allowRead: allowRead, allowWrite: allowWrite, allowExec: allowExec,
             capabilities: capabilities + network.capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
             layers: try Self.parseLayers(layers))
-        let terminal: TerminalMode = isatty(0) == 1 && isatty(1) == 1 ? .relayedPseudoTerminal : .inheritedPipes
+        let terminal: TerminalMode = .forStandardStreams()
         do {
             let environment = Self.environment()
             let log = try audit.open(environment: environment)

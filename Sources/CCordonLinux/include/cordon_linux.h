@@ -132,6 +132,12 @@ struct cordon_launch_spec {
     const char *const *cgroup_procs; /* cgroup.procs files the parent writes the child's pid to */
     size_t cgroup_procs_count;
     const char *staging_base;     /* host directory the staging tmpfs is mounted on */
+    /* With pseudo_terminal: bit n set means standard stream n is the pty; the others stay as
+       inherited (never a terminal: the launcher checks). */
+    uint32_t terminal_streams;
+    /* The pty's window size, set before the program starts so that its first TIOCGWINSZ sees
+       the person's size; 0 rows and 0 columns leave the kernel's default. */
+    uint16_t terminal_rows, terminal_columns, terminal_x_pixels, terminal_y_pixels;
 };
 
 /* Where the launch stopped: the step, the errno and the index into the step's list. */
@@ -223,5 +229,32 @@ int cordon_pidfd_open(pid_t pid);
 
 /* pidfd_send_signal(2), no libc wrapper on Debian 12. 0 or -errno. */
 int cordon_pidfd_send_signal(int pidfd, int signal);
+
+/* Terminal calls of the supervisor's relay. C because ioctl and fcntl are variadic; each
+   returns 0 (or the value asked for) or -errno. */
+
+/* Layout-compatible with struct winsize. */
+struct cordon_window_size {
+    uint16_t rows;
+    uint16_t columns;
+    uint16_t x_pixels;
+    uint16_t y_pixels;
+};
+
+/* TIOCGWINSZ. */
+int cordon_terminal_get_window_size(int fd, struct cordon_window_size *size);
+
+/* TIOCSWINSZ; on a pty master the kernel then sends SIGWINCH to the slave's foreground group. */
+int cordon_terminal_set_window_size(int fd, const struct cordon_window_size *size);
+
+/* TIOCSIG: sends `signal` to the foreground process group of the pty whose master is `master`,
+   as the line discipline would for a key, across pid namespaces. */
+int cordon_terminal_send_signal(int master, int signal);
+
+/* fcntl F_GETFL/F_SETFL: adds O_NONBLOCK. */
+int cordon_set_nonblocking(int fd);
+
+/* fcntl F_GETFD/F_SETFD: adds FD_CLOEXEC. */
+int cordon_set_close_on_exec(int fd);
 
 #endif
