@@ -37,12 +37,17 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     /// is up) and hands to the supervisor, in order: the egress proxy's endpoint and forwarded
     /// host ports. The supervisor accepts on them from outside.
     public var listeners: [LoopbackListener]
+    /// The ephemeral port range (`net.ipv4.ip_local_port_range`) of the sandbox's own network
+    /// namespace, or `nil` to keep the kernel's. Narrowed so that servers the program binds to
+    /// port 0 land on ports its Landlock connect rules cover.
+    public var localPortRange: LocalPortRange?
 
     public init(
         argv: [String], environment: [String], workingDirectory: String, hostname: String = "cordon",
         namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], landlock: LandlockPlan?,
         seccomp: [SeccompProgram], resourceLimits: [ResourceLimit], cgroupLimits: CgroupLimits,
-        terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = []
+        terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = [],
+        localPortRange: LocalPortRange? = nil
     ) {
         self.argv = argv
         self.environment = environment
@@ -58,16 +63,18 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
         self.terminal = terminal
         self.layers = layers
         self.listeners = listeners
+        self.localPortRange = localPortRange
     }
 }
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
         case argv, environment, workingDirectory, hostname, namespaces, idMapping, mounts, landlock, seccomp
-        case resourceLimits, cgroupLimits, terminal, layers, listeners
+        case resourceLimits, cgroupLimits, terminal, layers, listeners, localPortRange
     }
 
-    /// Decodes a plan; `listeners`, added after the first plans were written, defaults to none.
+    /// Decodes a plan; `listeners` and `localPortRange`, added after the first plans were
+    /// written, default to none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -84,7 +91,21 @@ extension LaunchPlan {
             cgroupLimits: try c.decode(CgroupLimits.self, forKey: .cgroupLimits),
             terminal: try c.decode(TerminalMode.self, forKey: .terminal),
             layers: try c.decode(Layers.self, forKey: .layers),
-            listeners: try c.decodeIfPresent([LoopbackListener].self, forKey: .listeners) ?? [])
+            listeners: try c.decodeIfPresent([LoopbackListener].self, forKey: .listeners) ?? [],
+            localPortRange: try c.decodeIfPresent(LocalPortRange.self, forKey: .localPortRange))
+    }
+}
+
+/// An inclusive range of TCP/UDP ports the kernel picks ephemeral ports from.
+public struct LocalPortRange: Sendable, Equatable, Codable {
+    /// The lowest port.
+    public var first: UInt16
+    /// The highest port.
+    public var last: UInt16
+    /// Creates a range; `first` must not exceed `last`.
+    public init(first: UInt16, last: UInt16) {
+        self.first = first
+        self.last = last
     }
 }
 

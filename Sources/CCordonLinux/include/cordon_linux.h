@@ -132,6 +132,8 @@ struct cordon_launch_spec {
     const char *const *cgroup_procs; /* cgroup.procs files the parent writes the child's pid to */
     size_t cgroup_procs_count;
     const char *staging_base;     /* host directory the staging tmpfs is mounted on */
+    uint16_t local_port_first;    /* ephemeral port range of the new network namespace; */
+    uint16_t local_port_last;     /* 0 and 0 keep the kernel's */
 };
 
 /* Where the launch stopped: the step, the errno and the index into the step's list. */
@@ -223,5 +225,11 @@ int cordon_pidfd_open(pid_t pid);
 
 /* pidfd_send_signal(2), no libc wrapper on Debian 12. 0 or -errno. */
 int cordon_pidfd_send_signal(int pidfd, int signal);
+
+/* In the child, inside its new network namespace and before the view replaces /proc: sets
+   net.ipv4.ip_local_port_range (a per-namespace sysctl) to the spec's range, so that servers the
+   program binds to port 0 land on ports its Landlock connect rules cover. Fails the launch at the
+   loopback step when the kernel refuses. */
+void cordon_netns_set_local_ports(const struct cordon_launch_spec *spec, int error_pipe);
 
 #endif
