@@ -229,6 +229,7 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, fds.channel, error_pipe);
 
     mode_t umask_value = umask(0);
+    if (spec->namespaces & CORDON_NS_NET) cordon_netns_set_local_ports(spec, error_pipe);
     if (spec->layers & CORDON_LAYER_VIEW) {
         if (spec->namespaces & CORDON_NS_MOUNT) cordon_child_build_root(spec, error_pipe);
         if (spec->working_directory != NULL && chdir(spec->working_directory) < 0)

@@ -25,6 +25,10 @@ final class FlattenedSpecification {
         spec.working_directory = s.workingDirectory.map(string)
         spec.hostname = s.hostname.map(string)
         spec.staging_base = string(s.stagingBase)
+        if let range = s.localPortRange {
+            spec.local_port_first = range.lowerBound
+            spec.local_port_last = range.upperBound
+        }
 
         let mounts = array(of: cordon_mount_op.self, count: s.mounts.count)
         for (i, step) in s.mounts.enumerated() { mounts[i] = mountOp(step) }

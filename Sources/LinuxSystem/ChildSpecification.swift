@@ -47,6 +47,8 @@ public struct ChildSpecification: Sendable {
     public var cgroupProcessFiles: [String]
     /// The host directory the staging tmpfs is mounted over (hidden only inside the child).
     public var stagingBase: String
+    /// The ephemeral port range to set in the new network namespace, or `nil` to keep the kernel's.
+    public var localPortRange: ClosedRange<UInt16>?
 
     /// Creates an empty specification that runs `argv` with nothing applied.
     public init(argv: [String], environment: [String]) {
@@ -71,6 +73,7 @@ public struct ChildSpecification: Sendable {
         self.listeners = []
         self.cgroupProcessFiles = []
         self.stagingBase = "/tmp"
+        self.localPortRange = nil
     }
 }
 

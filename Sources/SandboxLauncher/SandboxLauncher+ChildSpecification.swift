@@ -86,6 +86,11 @@ extension SandboxLauncher {
         }
 
         spec.listeners = plan.listeners.map { ChildListener(address: $0.address, port: $0.port) }
+        if let range = plan.localPortRange, view && plan.namespaces.contains(.network) {
+            spec.localPortRange = range.first...range.last
+            entries.append(.init(layer: "network.local-ports", status: .enforced,
+                                 detail: "ephemeral ports \(range.first)-\(range.last) in the sandbox's network namespace"))
+        }
         if !plan.listeners.isEmpty {
             let inside = view && plan.namespaces.contains(.network)
             entries.append(.init(layer: "network.listeners", status: inside ? .enforced : .off,

@@ -44,13 +44,18 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     /// is up) and hands to the supervisor, in order: the egress proxy's endpoint and forwarded
     /// host ports. The supervisor accepts on them from outside.
     public var listeners: [LoopbackListener]
+    /// The ephemeral port range (`net.ipv4.ip_local_port_range`) of the sandbox's own network
+    /// namespace, or `nil` to keep the kernel's. Narrowed so that servers the program binds to
+    /// port 0 land on ports its Landlock connect rules cover.
+    public var localPortRange: LocalPortRange?
 
     public init(
         argv: [String], environment: [String], workingDirectory: String, hostname: String = "cordon",
         namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], landlock: LandlockPlan?,
         seccomp: [SeccompProgram], resourceLimits: [ResourceLimit], cgroupLimits: CgroupLimits,
         terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = [],
-        terminalStreams: StandardStreams = .all, terminalSize: TerminalSize? = nil
+        terminalStreams: StandardStreams = .all, terminalSize: TerminalSize? = nil,
+        localPortRange: LocalPortRange? = nil
     ) {
         self.argv = argv
         self.environment = environment
@@ -68,6 +73,7 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
         self.listeners = listeners
         self.terminalStreams = terminalStreams
         self.terminalSize = terminalSize
+        self.localPortRange = localPortRange
     }
 }
 
@@ -75,10 +81,12 @@ extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
         case argv, environment, workingDirectory, hostname, namespaces, idMapping, mounts, landlock, seccomp
         case resourceLimits, cgroupLimits, terminal, layers, listeners, terminalStreams, terminalSize
+        case localPortRange
     }
 
-    /// Decodes a plan; `listeners`, `terminalStreams` and `terminalSize`, added after the first
-    /// plans were written, default to none, all three streams and the kernel's size.
+    /// Decodes a plan; `listeners`, `terminalStreams`, `terminalSize` and `localPortRange`, added
+    /// after the first plans were written, default to none, all three streams, the kernel's size
+    /// and the kernel's range.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -97,7 +105,21 @@ extension LaunchPlan {
             layers: try c.decode(Layers.self, forKey: .layers),
             listeners: try c.decodeIfPresent([LoopbackListener].self, forKey: .listeners) ?? [],
             terminalStreams: try c.decodeIfPresent(StandardStreams.self, forKey: .terminalStreams) ?? .all,
-            terminalSize: try c.decodeIfPresent(TerminalSize.self, forKey: .terminalSize))
+            terminalSize: try c.decodeIfPresent(TerminalSize.self, forKey: .terminalSize),
+            localPortRange: try c.decodeIfPresent(LocalPortRange.self, forKey: .localPortRange))
+    }
+}
+
+/// An inclusive range of TCP/UDP ports the kernel picks ephemeral ports from.
+public struct LocalPortRange: Sendable, Equatable, Codable {
+    /// The lowest port.
+    public var first: UInt16
+    /// The highest port.
+    public var last: UInt16
+    /// Creates a range; `first` must not exceed `last`.
+    public init(first: UInt16, last: UInt16) {
+        self.first = first
+        self.last = last
     }
 }
 

@@ -11,8 +11,8 @@ extension Session {
     /// Launches the prepared session, relays it until the program ends, and returns how it
     /// ended. Signals are taken over before the launch so that none is lost.
     public static func run(_ session: PreparedSession) throws(SessionError) -> ProgramExit {
-        guard networkPatterns(of: session.profile).isEmpty else {
-            throw .system(operation: "start the session", path: "", reason: "network capabilities need an audit log for their decisions",
+        guard session.output.plan.listeners.isEmpty else {
+            throw .system(operation: "start the session", path: "", reason: "the egress proxy needs an audit log for its decisions",
                           remedy: "run it with Session.run(_:audit:)")
         }
         return try run(session, serve: { _ throws(SessionError) in nil })

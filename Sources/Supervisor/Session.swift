@@ -54,7 +54,7 @@ public enum Session {
             directories.additional = request.cordonPaths
             let compiler = ProfileCompiler(facts: facts, kernel: kernel, cordonDirectories: directories)
             var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes)
-            planNetwork(&prepared, kernel: kernel)
+            try planNetwork(&prepared, kernel: kernel, localPorts: request.localPorts)
             return prepared
         } catch let error as CapabilityError {
             throw .policy(error)

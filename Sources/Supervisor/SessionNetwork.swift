@@ -3,6 +3,7 @@ import Glibc
 #endif
 import AuditLog
 import EgressProxy
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -10,57 +11,93 @@ import SandboxLauncher
 import SandboxPolicy
 
 /// The running network side of one session: the egress proxy and the host-service forwarders,
-/// served by the supervisor on the listeners the launcher created inside the sandbox. Only
-/// sessions with `network:` capabilities have one, so a session without them starts no event
-/// loop at all.
+/// served by the supervisor on the listeners the launcher created inside the sandbox, and the
+/// session's entry on the per-user control socket (`cordon sessions`, `cordon net`).
 final class SessionNetwork {
-    let group: MultiThreadedEventLoopGroup
-    let egress: EgressSession
+    let group: MultiThreadedEventLoopGroup?
+    let egress: EgressSession?
     private var proxy: EgressProxyServer?
     private var forwarders: [HostServiceForwarder] = []
+    private var control: ControlServer?
 
-    private init(group: MultiThreadedEventLoopGroup, egress: EgressSession) {
+    private init(group: MultiThreadedEventLoopGroup?, egress: EgressSession?) {
         self.group = group
         self.egress = egress
     }
 
     /// Serves the proxy on the first listener and one forwarder on each following listener, in
-    /// the order `planNetwork` planned them. On failure everything started is stopped again.
+    /// the order `planNetwork` planned them, then registers the session with the control socket
+    /// (serving it, or attaching to the supervisor that does). A session whose plan has no
+    /// listeners is registered without a network side. On failure everything started is
+    /// stopped again: a session that cannot be reached for a live deny does not run.
     static func start(
         _ session: PreparedSession, process: SandboxProcess, audit: SessionAudit, logger: Logger
-    ) throws(SessionError) -> SessionNetwork? {
-        let patterns = Session.networkPatterns(of: session.profile)
-        guard !patterns.isEmpty else { return nil }
-        let services = HostServiceForwarder.services(for: patterns)
+    ) throws(SessionError) -> SessionNetwork {
+        let plan = session.output.plan
         let listeners = process.listeners.map(\.rawValue)
-        guard listeners.count == services.count + 1 else {
+        guard listeners.count == plan.listeners.count else {
             throw .system(operation: "start the egress proxy", path: "",
-                          reason: "the launcher handed over \(listeners.count) listener(s), the plan has \(services.count + 1)",
+                          reason: "the launcher handed over \(listeners.count) listener(s), the plan has \(plan.listeners.count)",
                           remedy: "report this as a bug")
         }
-        let sink = AuditDecisionSink(audit: audit, stop: { try? process.signal(SIGKILL) })
-        let egress = EgressSession(
-            id: audit.sessionID, rules: EgressRules(allowed: patterns), resolver: SystemResolver(), sink: sink,
-            callerLookup: ProcfsCallerLookup(namespacePID: process.pid), logger: logger)
-        let network = SessionNetwork(group: MultiThreadedEventLoopGroup(numberOfThreads: 1), egress: egress)
-        do {
-            network.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: network.group).wait()
-            for (service, socket) in zip(services, listeners.dropFirst()) {
-                network.forwarders.append(
-                    try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: network.group).wait())
+        let network: SessionNetwork
+        if plan.listeners.isEmpty {
+            network = SessionNetwork(group: nil, egress: nil)
+        } else {
+            let patterns = Session.networkPatterns(of: session.profile)
+            let services = HostServiceForwarder.services(for: patterns)
+            let sink = AuditDecisionSink(audit: audit, stop: { try? process.signal(SIGKILL) })
+            let egress = EgressSession(
+                id: audit.sessionID, rules: EgressRules(allowed: patterns), resolver: try resolver(session.profile.hostEnvironment), sink: sink,
+                callerLookup: ProcfsCallerLookup(namespacePID: process.pid), logger: logger)
+            network = SessionNetwork(group: MultiThreadedEventLoopGroup(numberOfThreads: 1), egress: egress)
+            do {
+                network.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: network.group!).wait()
+                for (service, socket) in zip(services, listeners.dropFirst()) {
+                    network.forwarders.append(
+                        try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: network.group!).wait())
+                }
+            } catch {
+                network.stop()
+                throw .system(operation: "start the egress proxy", path: "", reason: "\(error)", remedy: "report this as a bug")
             }
+        }
+        do {
+            try network.register(session, id: audit.sessionID, logger: logger)
         } catch {
             network.stop()
-            throw .system(operation: "start the egress proxy", path: "", reason: "\(error)", remedy: "report this as a bug")
+            throw .system(operation: "register the session with the control socket", path: "", reason: error.description,
+                          remedy: "make $XDG_RUNTIME_DIR/cordon (or /tmp/cordon-UID) a directory of your own with mode 0700")
         }
         return network
     }
 
-    /// Stops accepting and ends the event loop; open tunnels end with it.
+    /// The variable naming a hosts(5) file whose names the proxy answers itself, before the
+    /// system resolver: names only the supervisor should resolve. The sandbox does not see it.
+    static let hostsFileVariable = "CORDON_EGRESS_HOSTS"
+
+    private static func resolver(_ environment: [String: String]) throws(SessionError) -> any EgressResolver {
+        guard let path = environment[hostsFileVariable], !path.isEmpty else { return SystemResolver() }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw .system(operation: "read the proxy's hosts file", path: path, reason: "cannot be read as UTF-8 text",
+                          remedy: "point \(hostsFileVariable) at a readable hosts(5) file, or unset it")
+        }
+        return PinnedNameResolver(PinnedNameResolver.parseHosts(text), fallback: SystemResolver())
+    }
+
+    private func register(_ session: PreparedSession, id: String, logger: Logger) throws(ControlSocketError) {
+        let path = try ControlSocketPath.resolve(environment: session.profile.hostEnvironment, create: true)
+        let sessions = ControlSessions()
+        sessions.register(.init(id: id, command: session.profile.argv, egress: egress))
+        control = try ControlServer.start(path: path, sessions: sessions, logger: logger)
+    }
+
+    /// Leaves the control socket, stops accepting and ends the event loop; open tunnels end with it.
     func stop() {
+        control?.stop()
         if let proxy { try? proxy.close().wait() }
         for forwarder in forwarders { try? forwarder.close().wait() }
-        try? group.syncShutdownGracefully()
+        try? group?.syncShutdownGracefully()
     }
 }
 

@@ -22,6 +22,9 @@ public struct SessionRequest: Sendable {
     /// Cordon's own files outside its XDG directories (the audit directory, a signing key),
     /// which the sandbox must not see.
     public var cordonPaths: [String] = []
+    /// `--allow-local-port`: ports of servers the program runs inside the sandbox that it may
+    /// connect to, beyond the common development ports.
+    public var localPorts: [UInt16] = []
 
     /// Creates a request.
     public init(

@@ -100,10 +100,11 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = SessionRequest(
+        var request = SessionRequest(
             program: program, workspace: workspace, allowRead: allowRead, allowWrite: allowWrite, allowExec: allowExec,
             capabilities: capabilities + network.capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
             layers: try Self.parseLayers(layers))
+        request.localPorts = network.localPorts
         let terminal: TerminalMode = .forStandardStreams()
         do {
             let environment = Self.environment()

@@ -99,10 +99,22 @@ extension Array where Element: Equatable {
         #expect(try tree.cordon(["audit", "verify"]).status == 0)
     }
 
-    @Test func aSessionWithoutNetworkCapabilitiesHasNoProxy() throws {
+    @Test func aSessionWithoutNetworkCapabilitiesHasAProxyThatGrantsNothing() throws {
         let tree = try TestTree()
-        let result = try tree.cordon(["run", "--", "sh", "-c", "echo ${HTTP_PROXY:-none}; curl -s -m 5 --noproxy '*' http://127.0.0.1:3128/; echo \" proxy=$?\""])
-        #expect(result.stdout.hasPrefix("none\n"), "\(result.stdout)")
-        #expect(!result.stdout.contains("proxy=0"), "\(result.stdout)")
+        let server = try LoopbackHTTPServer(body: "host-service")
+        // Positive control: the server answers on the host.
+        #expect(try Self.hostCurl("http://127.0.0.1:\(server.port)/") == "host-service")
+        let script = """
+        echo "proxy=${HTTP_PROXY:-none}"
+        curl -s -m 10 -D - -o /dev/null --noproxy '' http://127.0.0.1:\(server.port)/; echo " proxied=$?"
+        curl -s -m 10 --noproxy '*' http://127.0.0.1:\(server.port)/; echo " direct=$?"
+        """
+        let result = try tree.cordon(["run", "--", "sh", "-c", script])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("proxy=http://127.0.0.1:3128\n"), "\(result.stdout)")
+        #expect(result.stdout.contains("HTTP/1.1 403"), "\(result.stdout)")
+        #expect(result.stdout.lowercased().contains("x-cordon-deny: network:127.0.0.1:\(server.port)"), "\(result.stdout)")
+        #expect(!result.stdout.contains("host-service"), "\(result.stdout)")
+        #expect(!result.stdout.contains("direct=0"), "\(result.stdout)")
     }
 }

@@ -138,6 +138,8 @@ struct cordon_launch_spec {
     /* The pty's window size, set before the program starts so that its first TIOCGWINSZ sees
        the person's size; 0 rows and 0 columns leave the kernel's default. */
     uint16_t terminal_rows, terminal_columns, terminal_x_pixels, terminal_y_pixels;
+    uint16_t local_port_first;    /* ephemeral port range of the new network namespace; */
+    uint16_t local_port_last;     /* 0 and 0 keep the kernel's */
 };
 
 /* Where the launch stopped: the step, the errno and the index into the step's list. */
@@ -256,5 +258,10 @@ int cordon_set_nonblocking(int fd);
 
 /* fcntl F_GETFD/F_SETFD: adds FD_CLOEXEC. */
 int cordon_set_close_on_exec(int fd);
+/* In the child, inside its new network namespace and before the view replaces /proc: sets
+   net.ipv4.ip_local_port_range (a per-namespace sysctl) to the spec's range, so that servers the
+   program binds to port 0 land on ports its Landlock connect rules cover. Fails the launch at the
+   loopback step when the kernel refuses. */
+void cordon_netns_set_local_ports(const struct cordon_launch_spec *spec, int error_pipe);
 
 #endif
