@@ -80,7 +80,11 @@ extension Session {
             session.output.report.entries.append(.init(
                 layer: "network.landlock", status: (kernel.landlockABI ?? 0) >= 4 ? .enforced : .off,
                 detail: (kernel.landlockABI ?? 0) >= 4
-                    ? "TCP connect only to \(connectPorts.count) ports (proxy, forwarded services, development ports, the sandbox's ephemeral range)"
+                    ? "TCP connect only to \(connectPorts.count) ports: "
+                        + [proxied ? "the proxy and forwarded services" : nil, "development ports",
+                           localPorts.isEmpty ? nil : "--allow-local-port",
+                           ownNetwork ? "the sandbox's ephemeral range \(localPortRange.first)-\(localPortRange.last)" : nil]
+                        .compactMap { $0 }.joined(separator: ", ")
                     : "TCP rules need Landlock ABI 4; the kernel has \(kernel.landlockABI.map(String.init) ?? "none")"))
         }
         // Cordon's allow-list admits every AF_INET and AF_INET6 socket; this narrows them to TCP.

@@ -50,12 +50,13 @@ final class SessionNetwork {
             let egress = EgressSession(
                 id: audit.sessionID, rules: EgressRules(allowed: patterns), resolver: try resolver(session.profile.hostEnvironment), sink: sink,
                 callerLookup: ProcfsCallerLookup(namespacePID: process.pid), logger: logger)
-            network = SessionNetwork(group: MultiThreadedEventLoopGroup(numberOfThreads: 1), egress: egress)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            network = SessionNetwork(group: group, egress: egress)
             do {
-                network.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: network.group!).wait()
+                network.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: group).wait()
                 for (service, socket) in zip(services, listeners.dropFirst()) {
                     network.forwarders.append(
-                        try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: network.group!).wait())
+                        try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: group).wait())
                 }
             } catch {
                 network.stop()
