@@ -5,6 +5,7 @@ import AuditLog
 import EgressProxy
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import SandboxLauncher
@@ -13,23 +14,33 @@ import SandboxPolicy
 /// The running network side of one session: the egress proxy and the host-service forwarders,
 /// served by the supervisor on the listeners the launcher created inside the sandbox, and the
 /// session's entry on the per-user control socket (`cordon sessions`, `cordon net`).
-final class SessionNetwork {
-    let group: MultiThreadedEventLoopGroup?
-    let egress: EgressSession?
-    private var proxy: EgressProxyServer?
-    private var forwarders: [HostServiceForwarder] = []
-    private var control: ControlServer?
-
-    private init(group: MultiThreadedEventLoopGroup?, egress: EgressSession?) {
-        self.group = group
-        self.egress = egress
+final class SessionNetwork: Sendable {
+    private struct Servers {
+        var group: MultiThreadedEventLoopGroup?
+        var proxy: EgressProxyServer?
+        var forwarders: [HostServiceForwarder] = []
+        /// True once the listeners belong to the servers (or were closed after they failed).
+        var listenersHandedOver = false
     }
 
-    /// Serves the proxy on the first listener and one forwarder on each following listener, in
+    let egress: EgressSession?
+    private let listeners: [CInt]
+    private let servers = NIOLockedValueBox(Servers())
+    private let watch = NIOLockedValueBox<FirstConnectionWatch?>(nil)
+    private let control = NIOLockedValueBox<ControlServer?>(nil)
+
+    private init(egress: EgressSession?, listeners: [CInt]) {
+        self.egress = egress
+        self.listeners = listeners
+    }
+
+    /// Prepares the proxy on the first listener and one forwarder on each following listener, in
     /// the order `planNetwork` planned them, then registers the session with the control socket
-    /// (serving it, or attaching to the supervisor that does). A session whose plan has no
-    /// listeners is registered without a network side. On failure everything started is
-    /// stopped again: a session that cannot be reached for a live deny does not run.
+    /// (serving it, or attaching to the supervisor that does). The event loop that serves them
+    /// starts with the sandbox's first connection (`FirstConnectionWatch`), so a session that
+    /// never connects pays nothing for it. A session whose plan has no listeners is registered
+    /// without a network side. On failure everything started is stopped again: a session that
+    /// cannot be reached for a live deny does not run.
     static func start(
         _ session: PreparedSession, process: SandboxProcess, audit: SessionAudit, logger: Logger
     ) throws(SessionError) -> SessionNetwork {
@@ -42,7 +53,7 @@ final class SessionNetwork {
         }
         let network: SessionNetwork
         if plan.listeners.isEmpty {
-            network = SessionNetwork(group: nil, egress: nil)
+            network = SessionNetwork(egress: nil, listeners: [])
         } else {
             let patterns = Session.networkPatterns(of: session.profile)
             let services = HostServiceForwarder.services(for: patterns)
@@ -50,18 +61,15 @@ final class SessionNetwork {
             let egress = EgressSession(
                 id: audit.sessionID, rules: EgressRules(allowed: patterns), resolver: try resolver(session.profile.hostEnvironment), sink: sink,
                 callerLookup: ProcfsCallerLookup(namespacePID: process.pid), logger: logger)
-            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            network = SessionNetwork(group: group, egress: egress)
-            do {
-                network.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: group).wait()
-                for (service, socket) in zip(services, listeners.dropFirst()) {
-                    network.forwarders.append(
-                        try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: group).wait())
-                }
-            } catch {
+            network = SessionNetwork(egress: egress, listeners: listeners)
+            guard let watch = FirstConnectionWatch.start(listeners, ready: {
+                network.serve(egress, services: services, audit: audit, logger: logger, kill: { try? process.signal(SIGKILL) })
+            }) else {
                 network.stop()
-                throw .system(operation: "start the egress proxy", path: "", reason: "\(error)", remedy: "report this as a bug")
+                throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no pipe",
+                              remedy: "check the open-file limit (ulimit -n)")
             }
+            network.watch.withLockedValue { $0 = watch }
         }
         do {
             try network.register(session, id: audit.sessionID, logger: logger)
@@ -71,6 +79,33 @@ final class SessionNetwork {
                           remedy: "make $XDG_RUNTIME_DIR/cordon (or /tmp/cordon-UID) a directory of your own with mode 0700")
         }
         return network
+    }
+
+    /// Starts the event loop, the proxy and the forwarders on the listeners. When that fails the
+    /// failure is recorded and the sandbox killed, as a launch whose proxy cannot start is
+    /// refused: nothing runs with a network side that does not answer.
+    private func serve(
+        _ egress: EgressSession, services: [HostServiceForwarder.Service], audit: SessionAudit, logger: Logger,
+        kill: () -> Void
+    ) {
+        servers.withLockedValue { servers in
+            guard !servers.listenersHandedOver else { return }
+            servers.listenersHandedOver = true
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            servers.group = group
+            do {
+                servers.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: group).wait()
+                for (service, socket) in zip(services, listeners.dropFirst()) {
+                    servers.forwarders.append(
+                        try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: group).wait())
+                }
+            } catch {
+                logger.error("the egress proxy did not start: \(error)")
+                audit.recordFailure(.system(operation: "start the egress proxy", path: "", reason: "\(error)", remedy: "report this as a bug"))
+                Self.close(&servers)
+                kill()
+            }
+        }
     }
 
     /// The variable naming a hosts(5) file whose names the proxy answers itself, before the
@@ -90,15 +125,29 @@ final class SessionNetwork {
         let path = try ControlSocketPath.resolve(environment: session.profile.hostEnvironment, create: true)
         let sessions = ControlSessions()
         sessions.register(.init(id: id, command: session.profile.argv, egress: egress))
-        control = try ControlServer.start(path: path, sessions: sessions, logger: logger)
+        let server = try ControlServer.start(path: path, sessions: sessions, logger: logger)
+        control.withLockedValue { $0 = server }
     }
 
-    /// Leaves the control socket, stops accepting and ends the event loop; open tunnels end with it.
+    /// Leaves the control socket, stops accepting and ends the event loop; open tunnels end with
+    /// it. Listeners no server took over are closed.
     func stop() {
-        control?.stop()
-        if let proxy { try? proxy.close().wait() }
-        for forwarder in forwarders { try? forwarder.close().wait() }
-        try? group?.syncShutdownGracefully()
+        control.withLockedValue { $0 }?.stop()
+        watch.withLockedValue { $0 }?.cancel()
+        servers.withLockedValue { servers in
+            if !servers.listenersHandedOver {
+                servers.listenersHandedOver = true
+                for socket in listeners { Glibc.close(socket) }
+            }
+            Self.close(&servers)
+        }
+    }
+
+    private static func close(_ servers: inout Servers) {
+        if let proxy = servers.proxy { try? proxy.close().wait() }
+        for forwarder in servers.forwarders { try? forwarder.close().wait() }
+        try? servers.group?.syncShutdownGracefully()
+        servers = Servers(listenersHandedOver: true)
     }
 }
 
