@@ -62,7 +62,9 @@ extension Compiler {
             return .objectComprehension(try term(k, inner), try term(v, inner), b)
         case .call(let name, let args):
             let (target, _) = try callTarget(name, t.location)
-            return .call(target, try args.map { try term($0, scope) }, t.location)
+            let cargs = try args.map { try term($0, scope) }
+            try checkCall(name, target, cargs, t.location)
+            return .call(target, cargs, t.location)
         case .template(let parts):
             return .template(try parts.map { p in
                 switch p {
@@ -101,7 +103,7 @@ extension Compiler {
         if let native = NativeFunction(rawValue: full) {
             switch native {
             case .print: return (.native(native), nil)
-            case .walk: return (.native(native), 1)
+            case .walk, .trace: return (.native(native), 1)
             case .member2: return (.native(native), 2)
             case .member3: return (.native(native), 3)
             }
@@ -176,11 +178,13 @@ extension Compiler {
                 let (target, arity) = try callTarget(name, t.location)
                 let cargs = try args.map { try term($0, scope) }
                 if let a = arity, cargs.count == a + 1 {
+                    try checkCall(name, target, Array(cargs.prefix(a)), t.location)
                     kind = .unify(cargs[a], .call(target, Array(cargs.prefix(a)), t.location))
                 } else {
                     if let a = arity, cargs.count != a {
                         throw RegoError(.type, "\(name): arity mismatch\n\thave: \(cargs.count) operands\n\twant: \(a) operands", t.location)
                     }
+                    try checkCall(name, target, cargs, t.location)
                     kind = .term(.call(target, cargs, t.location))
                 }
             } else {

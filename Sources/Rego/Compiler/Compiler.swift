@@ -109,6 +109,7 @@ final class Compiler {
             }
         }
         checkConflicts(root)
+        if errors.isEmpty { checkRecursion() }
     }
 
     static func dataPath(_ path: [String]) -> String {

@@ -119,6 +119,8 @@ extension Evaluator {
         if depth > options.maxDepth {
             throw RegoError(.evalLimit, "maximum recursion depth \(options.maxDepth) exceeded", node.rules.first?.location)
         }
+        traceRule(.enter, node)
+        defer { traceRule(.exit, node) }
         guard let first = node.rules.first else {
             return try node.defaultRule.map { try defaultValue($0) } ?? nil
         }
@@ -244,6 +246,8 @@ extension Evaluator {
         if depth > options.maxDepth {
             throw RegoError(.evalLimit, "maximum recursion depth \(options.maxDepth) exceeded", loc)
         }
+        traceRule(.enter, node)
+        defer { traceRule(.exit, node) }
         var result: Value?
         for r in node.rules where r.args.count == args.count {
             try evalRuleChain(r, args) { _, v in

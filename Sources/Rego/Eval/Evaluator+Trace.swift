@@ -1,0 +1,30 @@
+/// Reporting evaluation steps to an `EvalOptions.tracer` (`--explain full|notes`).
+extension Evaluator {
+    /// Evaluates an expression, reporting `Eval`, then `Redo` after each solution the rest of
+    /// the body has consumed, or `Fail` when it has none.
+    func evalExprTraced(_ e: CExpr, _ f: Frame, _ tracer: TraceRecorder, _ k: K) throws {
+        tracer.record(TraceEvent(op: .eval, depth: depth, location: e.location))
+        var solutions = 0
+        try evalExprUntraced(e, f) {
+            solutions += 1
+            try k()
+            tracer.record(TraceEvent(op: .redo, depth: self.depth, location: e.location))
+        }
+        if solutions == 0 { tracer.record(TraceEvent(op: .fail, depth: depth, location: e.location)) }
+    }
+
+    /// `Enter` or `Exit` of the rules (or function) at a node.
+    func traceRule(_ op: TraceEvent.Op, _ node: RuleNode) {
+        guard let tracer = options.tracer, tracer.full,
+              let loc = node.rules.first?.location ?? node.defaultRule?.location else { return }
+        tracer.record(TraceEvent(op: op, depth: max(0, depth - 1), location: loc, detail: Compiler.dataPath(node.path)))
+    }
+
+    /// `trace(msg)`: a note in the trace; always true.
+    func traceNote(_ message: Value, _ loc: SourceLocation) {
+        guard let tracer = options.tracer else { return }
+        let text: String
+        if case .string(let s) = message { text = s } else { text = message.json() }
+        tracer.record(TraceEvent(op: .note, depth: depth, location: loc, detail: text))
+    }
+}
