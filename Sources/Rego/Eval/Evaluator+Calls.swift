@@ -6,7 +6,8 @@ extension Evaluator {
             case .value(let v): return try k(v)
             case .function(let replacement):
                 let saved = state.mocks
-                state.mocks[target.mockKey] = nil
+                // a replacement runs with no mocks at all: a mock never calls another mock (as OPA)
+                state.mocks = [:]
                 defer { state.mocks = saved }
                 return try call(replacement, args, loc, k)
             }
