@@ -79,7 +79,7 @@ extension Evaluator {
         var result: Value?
         if !node.rules.isEmpty || node.defaultRule != nil {
             if node.isFunction { return nil }
-            result = try ruleValue(node)
+            result = try tracedRuleValue(node)
         } else {
             // a package with no rules yet is an empty object, as in OPA
             result = base ?? .object([:])
@@ -119,8 +119,6 @@ extension Evaluator {
         if depth > options.maxDepth {
             throw RegoError(.evalLimit, "maximum recursion depth \(options.maxDepth) exceeded", node.rules.first?.location)
         }
-        traceRule(.enter, node)
-        defer { traceRule(.exit, node) }
         guard let first = node.rules.first else {
             return try node.defaultRule.map { try defaultValue($0) } ?? nil
         }
@@ -246,8 +244,7 @@ extension Evaluator {
         if depth > options.maxDepth {
             throw RegoError(.evalLimit, "maximum recursion depth \(options.maxDepth) exceeded", loc)
         }
-        traceRule(.enter, node)
-        defer { traceRule(.exit, node) }
+        traceRule(.enter, node, depth - 1)
         var result: Value?
         for r in node.rules where r.args.count == args.count {
             try evalRuleChain(r, args) { _, v in
@@ -259,6 +256,7 @@ extension Evaluator {
         }
         if result == nil, let d = node.defaultRule { result = try defaultValue(d) }
         state.functionCache[key] = result.map { .value($0) } ?? .undefined
+        if result != nil { traceRule(.exit, node, depth - 1) }
         if let r = result { try k(r) }
     }
 }

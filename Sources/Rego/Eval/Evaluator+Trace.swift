@@ -13,11 +13,22 @@ extension Evaluator {
         if solutions == 0 { tracer.record(TraceEvent(op: .fail, depth: depth, location: e.location)) }
     }
 
+    /// The value of the rules at a node between `Enter` and, when they produce one, `Exit`
+    /// (no value: the `Fail` of the expressions inside already says why).
+    func tracedRuleValue(_ node: RuleNode) throws -> Value? {
+        guard let tracer = options.tracer, tracer.full else { return try ruleValue(node) }
+        let level = depth
+        traceRule(.enter, node, level)
+        let v = try ruleValue(node)
+        if v != nil { traceRule(.exit, node, level) }
+        return v
+    }
+
     /// `Enter` or `Exit` of the rules (or function) at a node.
-    func traceRule(_ op: TraceEvent.Op, _ node: RuleNode) {
+    func traceRule(_ op: TraceEvent.Op, _ node: RuleNode, _ level: Int) {
         guard let tracer = options.tracer, tracer.full,
               let loc = node.rules.first?.location ?? node.defaultRule?.location else { return }
-        tracer.record(TraceEvent(op: op, depth: max(0, depth - 1), location: loc, detail: Compiler.dataPath(node.path)))
+        tracer.record(TraceEvent(op: op, depth: level, location: loc, detail: Compiler.dataPath(node.path)))
     }
 
     /// `trace(msg)`: a note in the trace; always true.
