@@ -106,4 +106,18 @@ struct LanguageTests {
         #expect(v.json() == "{\"a\":1.5,\"b\":[1,2],\"c\":3}")
         #expect(Value.set([]).regoText == "set()")
     }
+
+    @Test func templatePartTakesWithModifiers() throws {
+        let m = "package t\n\na := input.a\n\np := $\"a={a with input as {\"a\": 42}} b={a}\"\n"
+        let rows = try eval([m], "data.t.p", input: .object([.string("a"): .int(1)]))
+        #expect(rows.first?.expressions == [.string("a=42 b=1")])
+        let undefined = try eval([m], "data.t.p", input: .object([:]))
+        #expect(undefined.first?.expressions == [.string("a=42 b=<undefined>")])
+    }
+
+    @Test func templateFunctionOperandIsBuiltAfterTheBody() throws {
+        let m = "package t\n\nf($\"{x}-{input.y}\") := 1 if x := \"k\"\n\np := f(\"k-v\")\n\nq := f(\"k-w\")\n"
+        #expect(try eval([m], "data.t.p", input: .object([.string("y"): .string("v")])).first?.expressions == [.int(1)])
+        #expect(try eval([m], "data.t.q", input: .object([.string("y"): .string("v")])).isEmpty)
+    }
 }

@@ -70,13 +70,25 @@ extension Compiler {
                 switch p {
                 case .text(let s): return .text(s)
                 case .expression(let e):
-                    guard case .term(let inner) = e.kind, e.with.isEmpty, !e.negated else {
+                    guard case .term(let inner) = e.kind, !e.negated else {
                         throw RegoError(.parse, "template expression must be a term", e.location)
                     }
+                    if !e.with.isEmpty { return .expression(try templateWith(inner, e, scope)) }
                     return .expression(try term(inner, scope))
                 }
             })
         }
+    }
+
+    /// `{x with input as y}` in a template: the first value of `[v | v = x with input as y]`,
+    /// so the part is undefined (`<undefined>`) exactly when the expression is.
+    private func templateWith(_ t: Term, _ e: Expr, _ scope: Scope) throws -> CTerm {
+        let inner = Scope(parent: scope)
+        let v = Term(.variable("__template\(slots.count)"), e.location)
+        let body = [Expr(kind: .unify(v, t), negated: false, with: e.with, location: e.location)]
+        declareBody(body, inner, extra: [v])
+        let b = try compileBody(body, inner, bound: [])
+        return .ref(.arrayComprehension(try term(v, inner), b), [.value(.int(0))])
     }
 
     static func constant(_ t: CTerm) -> Value {
