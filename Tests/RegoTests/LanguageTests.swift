@@ -120,4 +120,16 @@ struct LanguageTests {
         #expect(try eval([m], "data.t.p", input: .object([.string("y"): .string("v")])).first?.expressions == [.int(1)])
         #expect(try eval([m], "data.t.q", input: .object([.string("y"): .string("v")])).isEmpty)
     }
+
+    @Test func overlappingRefHeadsJoinOrConflict() throws {
+        // sets at the same path unite; disjoint keys merge
+        let sets = "package t\n\np[q] contains r if {\n\tx := [\"a\", \"b\"]\n\tq := x[_]\n\tr := x[_]\n\tq != r\n}\n\np.b contains \"c\"\n\ns[k].x := 1 if some k in [\"m\"]\n\ns.m.y := 2\n"
+        let v = try eval([sets], "data.t").first?.expressions.first
+        #expect(v?.json() == "{\"p\":{\"a\":[\"b\"],\"b\":[\"a\",\"c\"]},\"s\":{\"m\":{\"x\":1,\"y\":2}}}")
+        // the same key with two values is OPA's conflict
+        let clash = "package t\n\np.q.r := 1\n\np.q[s] := 2 if s := \"r\"\n"
+        let errs = errors { _ = try eval([clash], "data.t.p.q") }
+        #expect(errs.map(\.code) == [.evalConflict])
+        #expect(errs.first?.message == "object keys must be unique")
+    }
 }

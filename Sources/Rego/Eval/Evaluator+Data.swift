@@ -95,8 +95,8 @@ extension Evaluator {
                 for (key, child) in node.children where child.hasRules {
                     let childBase = base.flatMap { Evaluator.index($0, .string(key)) }
                     if let cv = try fullValue(child, childBase, at + [key]) {
-                        o[.string(key)] = cv
-                    } else {
+                        o[.string(key)] = node.rules.isEmpty ? cv : try Evaluator.joinRuleValues(o[.string(key)], cv, child.rules.first?.location)
+                    } else if node.rules.isEmpty {
                         o[.string(key)] = nil
                     }
                 }
