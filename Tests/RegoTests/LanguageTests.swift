@@ -131,5 +131,8 @@ struct LanguageTests {
         let errs = errors { _ = try eval([clash], "data.t.p.q") }
         #expect(errs.map(\.code) == [.evalConflict])
         #expect(errs.first?.message == "object keys must be unique")
+        // a rule's value is a whole document: another rule cannot add a key inside it
+        let inject = "package t\n\np[q].r := {\"s\": {\"t\": 1}} if q := \"q\"\n\np.q.r.s.u := 42\n"
+        #expect(errors { _ = try eval([inject], "data.t.p") }.map(\.code) == [.evalConflict])
     }
 }
