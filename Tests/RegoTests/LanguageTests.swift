@@ -135,4 +135,11 @@ struct LanguageTests {
         let inject = "package t\n\np[q].r := {\"s\": {\"t\": 1}} if q := \"q\"\n\np.q.r.s.u := 42\n"
         #expect(errors { _ = try eval([inject], "data.t.p") }.map(\.code) == [.evalConflict])
     }
+
+    @Test func numberKeyReadsBaseDocumentStringKey() throws {
+        let data: Value = .object([.string("nested"): .object([.string("2"): .string("bar")]), .string("list"): .array([.string("x"), .string("y")])])
+        #expect(try eval(["package t\n\np := data.nested[2]\n\nq := data.list[1]\n"], "[data.t.p, data.t.q]", data: data).first?.expressions == [.array([.string("bar"), .string("y")])])
+        // a key that is not there stays undefined
+        #expect(try eval([], "data.nested[3]", data: data).isEmpty)
+    }
 }

@@ -11,7 +11,7 @@ extension Evaluator {
                 return
             }
             if !state.dataOverrides.isEmpty { b = patchOverrides(b, at) ?? b }
-            return try evalPath(b, path, i, f, k)
+            return try evalBasePath(b, path, i, f, k)
         }
         if !node.rules.isEmpty || node.defaultRule != nil {
             if node.isFunction { return }

@@ -1,0 +1,16 @@
+/// References into the base document (`data` loaded from JSON or YAML).
+extension Evaluator {
+    /// Like `evalPath`, but a whole-number key also finds its decimal text among an object's
+    /// keys, as OPA's store does: base-document keys are strings, so `data.x[2]` reads `"2"`.
+    func evalBasePath(_ base: Value, _ path: [CTerm], _ i: Int, _ f: Frame, _ k: VK) throws {
+        guard i < path.count, case .object = base, !isPattern(path[i], f) else {
+            return try evalPath(base, path, i, f, k)
+        }
+        try evalTerm(path[i], f) { key in
+            if let child = Evaluator.index(base, key) { return try self.evalBasePath(child, path, i + 1, f, k) }
+            if case .number(let n) = key, n.isInteger, let child = Evaluator.index(base, .string(n.text)) {
+                try self.evalBasePath(child, path, i + 1, f, k)
+            }
+        }
+    }
+}
