@@ -142,4 +142,10 @@ struct LanguageTests {
         // a key that is not there stays undefined
         #expect(try eval([], "data.nested[3]", data: data).isEmpty)
     }
+
+    @Test func baseDocumentAndRulesMergeWithTheBaseStanding() throws {
+        let data: Value = .object([.string("c"): .object([.string("k"): .string("foo"), .string("b"): .int(1)])])
+        let v = try eval(["package c\n\nk := \"bar\"\n\nr := 2\n"], "data.c", data: data).first?.expressions.first
+        #expect(v?.json() == "{\"b\":1,\"k\":\"foo\",\"r\":2}")
+    }
 }

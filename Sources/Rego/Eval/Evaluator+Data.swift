@@ -95,7 +95,7 @@ extension Evaluator {
                 for (key, child) in node.children where child.hasRules {
                     let childBase = base.flatMap { Evaluator.index($0, .string(key)) }
                     if let cv = try fullValue(child, childBase, at + [key]) {
-                        o[.string(key)] = node.rules.isEmpty ? cv : try Evaluator.joinRuleValues(o[.string(key)], cv, node, child.rules.first?.location)
+                        o[.string(key)] = node.rules.isEmpty ? Evaluator.overlayBase(o[.string(key)], cv) : try Evaluator.joinRuleValues(o[.string(key)], cv, node, child.rules.first?.location)
                     } else if node.rules.isEmpty {
                         o[.string(key)] = nil
                     }
