@@ -4,7 +4,19 @@ import Rego
 
 /// `cordon policy fmt`: rewrites Rego files in canonical form, like `opa fmt`.
 struct PolicyFmt: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "fmt", abstract: "Format Rego files.")
+    static let configuration = CommandConfiguration(
+        commandName: "fmt",
+        abstract: "Format Rego files.",
+        discussion: """
+        Prints each file in canonical form (formatting twice changes nothing). With -l or -d \
+        it exits 2 when a file would change, for use in CI.
+
+        Examples:
+          cordon policy fmt policy.rego
+          cordon policy fmt -w policies/
+          cordon policy fmt -l policies/
+        """
+    )
 
     @Flag(name: [.short, .customLong("write")], help: "Overwrite the files with the formatted text.")
     var write = false

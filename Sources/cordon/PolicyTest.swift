@@ -4,7 +4,20 @@ import Rego
 
 /// `cordon policy test`: runs every `test_` rule, printing PASS/FAIL lines like `opa test`.
 struct PolicyTest: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "test", abstract: "Run Rego tests.")
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run Rego tests.",
+        discussion: """
+        Evaluates every rule whose name starts with test_ in the given files and directories \
+        (data files are loaded as with eval). Prints failures (every test with -v) and a \
+        PASS: n/m summary; exits 2 when a test fails, 1 when the policies do not compile.
+
+        Examples:
+          cordon policy test policies/
+          cordon policy test -v --run 'test_deny' authz.rego authz_test.rego
+          cordon policy test -f json policies/
+        """
+    )
 
     @Flag(name: [.short, .customLong("verbose")], help: "Print every test, not only failures.")
     var verbose = false

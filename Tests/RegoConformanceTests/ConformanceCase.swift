@@ -30,45 +30,63 @@ struct ConformanceCase {
         var out: [ConformanceCase] = []
         for rel in files.sorted() {
             let text = try String(contentsOf: root.appendingPathComponent(rel), encoding: .utf8)
-            guard let doc = try Yams.load(yaml: text) as? [String: Any], let cases = doc["cases"] as? [[String: Any]] else { continue }
-            for (i, c) in cases.enumerated() {
+            guard let node = try Yams.compose(yaml: text), case .object(let doc) = value(node),
+                  case .array(let cases)? = doc[.string("cases")] else { continue }
+            for (i, item) in cases.enumerated() {
+                guard case .object(let c) = item else { continue }
+                func text(_ k: String) -> String? {
+                    if case .string(let s)? = c[.string(k)] { return s }
+                    return nil
+                }
+                func flag(_ k: String) -> Bool { c[.string(k)] == .bool(true) }
+                var modules: [String] = []
+                if case .array(let ms)? = c[.string("modules")] {
+                    modules = ms.compactMap { if case .string(let m) = $0 { return m } else { return nil } }
+                }
+                var wantResult: [Value]?
+                if case .array(let w)? = c[.string("want_result")] { wantResult = w }
                 out.append(ConformanceCase(
                     id: "\(rel)#\(i)",
                     category: String(rel.split(separator: "/")[0]),
-                    note: c["note"] as? String ?? "",
-                    query: c["query"] as? String ?? "",
-                    modules: c["modules"] as? [String] ?? [],
-                    data: c["data"].map(value),
-                    input: c.keys.contains("input") ? value(c["input"] as Any) : nil,
-                    inputTerm: c["input_term"] as? String,
-                    wantResult: (c["want_result"] as? [Any])?.map(value),
-                    wantError: c["want_error"].map { "\($0)" },
-                    wantErrorCode: c["want_error_code"] as? String,
-                    strictError: c["strict_error"] as? Bool ?? false,
-                    sortBindings: c["sort_bindings"] as? Bool ?? false))
+                    note: text("note") ?? "",
+                    query: text("query") ?? "",
+                    modules: modules,
+                    data: c[.string("data")],
+                    input: c[.string("input")],
+                    inputTerm: text("input_term"),
+                    wantResult: wantResult,
+                    wantError: c[.string("want_error")].map { v in if case .string(let s) = v { return s } else { return v.json() } },
+                    wantErrorCode: text("want_error_code"),
+                    strictError: flag("strict_error"),
+                    sortBindings: flag("sort_bindings")))
             }
         }
         return out
     }
 
-    /// Converts what the YAML reader returns into a Rego value.
-    static func value(_ any: Any) -> Value {
-        switch any {
-        case is NSNull: return .null
-        case let b as Bool: return .bool(b)
-        case let i as Int: return .int(i)
-        case let d as Double: return .double(d)
-        case let s as String: return .string(s)
-        case let a as [Any]: return .array(a.map(value))
-        case let o as [String: Any]:
-            var d: [Value: Value] = [:]
-            for (k, v) in o { d[.string(k)] = value(v) }
-            return .object(d)
-        case let o as [AnyHashable: Any]:
-            var d: [Value: Value] = [:]
-            for (k, v) in o { d[value(k.base)] = value(v) }
-            return .object(d)
-        default: return .null
+    /// Converts a YAML node into a Rego value. Integers beyond 64 bits stay exact (the
+    /// suite has results such as `bits.lsh(9223372036854775807, 1)`).
+    static func value(_ node: Node) -> Value {
+        switch node {
+        case .scalar(let s):
+            guard s.style == .plain else { return .string(s.string) }
+            switch Resolver.default.resolveTag(of: node) {
+            case .null: return .null
+            case .bool: return Bool.construct(from: s).map(Value.bool) ?? .string(s.string)
+            case .int:
+                if let i = Int.construct(from: s) { return .int(i) }
+                if let v = try? DataDocument.json(s.string) { return v }
+            case .float:
+                if let d = Double.construct(from: s) { return .double(d) }
+            default: break
+            }
+            return .string(s.string)
+        case .sequence(let seq):
+            return .array(seq.map(value))
+        case .mapping(let m):
+            var o: [Value: Value] = [:]
+            for (k, v) in m { o[value(k)] = value(v) }
+            return .object(o)
         }
     }
 }

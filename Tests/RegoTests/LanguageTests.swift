@@ -106,4 +106,46 @@ struct LanguageTests {
         #expect(v.json() == "{\"a\":1.5,\"b\":[1,2],\"c\":3}")
         #expect(Value.set([]).regoText == "set()")
     }
+
+    @Test func templatePartTakesWithModifiers() throws {
+        let m = "package t\n\na := input.a\n\np := $\"a={a with input as {\"a\": 42}} b={a}\"\n"
+        let rows = try eval([m], "data.t.p", input: .object([.string("a"): .int(1)]))
+        #expect(rows.first?.expressions == [.string("a=42 b=1")])
+        let undefined = try eval([m], "data.t.p", input: .object([:]))
+        #expect(undefined.first?.expressions == [.string("a=42 b=<undefined>")])
+    }
+
+    @Test func templateFunctionOperandIsBuiltAfterTheBody() throws {
+        let m = "package t\n\nf($\"{x}-{input.y}\") := 1 if x := \"k\"\n\np := f(\"k-v\")\n\nq := f(\"k-w\")\n"
+        #expect(try eval([m], "data.t.p", input: .object([.string("y"): .string("v")])).first?.expressions == [.int(1)])
+        #expect(try eval([m], "data.t.q", input: .object([.string("y"): .string("v")])).isEmpty)
+    }
+
+    @Test func overlappingRefHeadsJoinOrConflict() throws {
+        // sets at the same path unite; disjoint keys merge
+        let sets = "package t\n\np[q] contains r if {\n\tx := [\"a\", \"b\"]\n\tq := x[_]\n\tr := x[_]\n\tq != r\n}\n\np.b contains \"c\"\n\ns[k].x := 1 if some k in [\"m\"]\n\ns.m.y := 2\n"
+        let v = try eval([sets], "data.t").first?.expressions.first
+        #expect(v?.json() == "{\"p\":{\"a\":[\"b\"],\"b\":[\"a\",\"c\"]},\"s\":{\"m\":{\"x\":1,\"y\":2}}}")
+        // the same key with two values is OPA's conflict
+        let clash = "package t\n\np.q.r := 1\n\np.q[s] := 2 if s := \"r\"\n"
+        let errs = errors { _ = try eval([clash], "data.t.p.q") }
+        #expect(errs.map(\.code) == [.evalConflict])
+        #expect(errs.first?.message == "object keys must be unique")
+        // a rule's value is a whole document: another rule cannot add a key inside it
+        let inject = "package t\n\np[q].r := {\"s\": {\"t\": 1}} if q := \"q\"\n\np.q.r.s.u := 42\n"
+        #expect(errors { _ = try eval([inject], "data.t.p") }.map(\.code) == [.evalConflict])
+    }
+
+    @Test func numberKeyReadsBaseDocumentStringKey() throws {
+        let data: Value = .object([.string("nested"): .object([.string("2"): .string("bar")]), .string("list"): .array([.string("x"), .string("y")])])
+        #expect(try eval(["package t\n\np := data.nested[2]\n\nq := data.list[1]\n"], "[data.t.p, data.t.q]", data: data).first?.expressions == [.array([.string("bar"), .string("y")])])
+        // a key that is not there stays undefined
+        #expect(try eval([], "data.nested[3]", data: data).isEmpty)
+    }
+
+    @Test func baseDocumentAndRulesMergeWithTheBaseStanding() throws {
+        let data: Value = .object([.string("c"): .object([.string("k"): .string("foo"), .string("b"): .int(1)])])
+        let v = try eval(["package c\n\nk := \"bar\"\n\nr := 2\n"], "data.c", data: data).first?.expressions.first
+        #expect(v?.json() == "{\"b\":1,\"k\":\"foo\",\"r\":2}")
+    }
 }

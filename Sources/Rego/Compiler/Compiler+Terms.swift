@@ -62,19 +62,33 @@ extension Compiler {
             return .objectComprehension(try term(k, inner), try term(v, inner), b)
         case .call(let name, let args):
             let (target, _) = try callTarget(name, t.location)
-            return .call(target, try args.map { try term($0, scope) }, t.location)
+            let cargs = try args.map { try term($0, scope) }
+            try checkCall(name, target, cargs, t.location)
+            return .call(target, cargs, t.location)
         case .template(let parts):
             return .template(try parts.map { p in
                 switch p {
                 case .text(let s): return .text(s)
                 case .expression(let e):
-                    guard case .term(let inner) = e.kind, e.with.isEmpty, !e.negated else {
+                    guard case .term(let inner) = e.kind, !e.negated else {
                         throw RegoError(.parse, "template expression must be a term", e.location)
                     }
+                    if !e.with.isEmpty { return .expression(try templateWith(inner, e, scope)) }
                     return .expression(try term(inner, scope))
                 }
             })
         }
+    }
+
+    /// `{x with input as y}` in a template: the first value of `[v | v = x with input as y]`,
+    /// so the part is undefined (`<undefined>`) exactly when the expression is.
+    private func templateWith(_ t: Term, _ e: Expr, _ scope: Scope) throws -> CTerm {
+        let inner = Scope(parent: scope)
+        let v = Term(.variable("__template\(slots.count)"), e.location)
+        let body = [Expr(kind: .unify(v, t), negated: false, with: e.with, location: e.location)]
+        declareBody(body, inner, extra: [v])
+        let b = try compileBody(body, inner, bound: [])
+        return .ref(.arrayComprehension(try term(v, inner), b), [.value(.int(0))])
     }
 
     static func constant(_ t: CTerm) -> Value {
@@ -101,7 +115,7 @@ extension Compiler {
         if let native = NativeFunction(rawValue: full) {
             switch native {
             case .print: return (.native(native), nil)
-            case .walk: return (.native(native), 1)
+            case .walk, .trace: return (.native(native), 1)
             case .member2: return (.native(native), 2)
             case .member3: return (.native(native), 3)
             }
@@ -176,11 +190,13 @@ extension Compiler {
                 let (target, arity) = try callTarget(name, t.location)
                 let cargs = try args.map { try term($0, scope) }
                 if let a = arity, cargs.count == a + 1 {
+                    try checkCall(name, target, Array(cargs.prefix(a)), t.location)
                     kind = .unify(cargs[a], .call(target, Array(cargs.prefix(a)), t.location))
                 } else {
                     if let a = arity, cargs.count != a {
                         throw RegoError(.type, "\(name): arity mismatch\n\thave: \(cargs.count) operands\n\twant: \(a) operands", t.location)
                     }
+                    try checkCall(name, target, cargs, t.location)
                     kind = .term(.call(target, cargs, t.location))
                 }
             } else {

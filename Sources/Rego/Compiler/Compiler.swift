@@ -109,6 +109,7 @@ final class Compiler {
             }
         }
         checkConflicts(root)
+        if errors.isEmpty { checkRecursion() }
     }
 
     static func dataPath(_ path: [String]) -> String {
@@ -162,6 +163,7 @@ final class Compiler {
     }
 
     private func compileRuleStep(_ r: Rule, staticCount: Int) throws -> CRule {
+        let r = Compiler.templateArgsToBody(r)
         let scope = Scope(parent: nil)
         var argSlots: Set<Int> = []
         for a in r.args {
@@ -195,6 +197,20 @@ final class Compiler {
         let kind: CRule.Kind = r.kind == .function ? .function : (r.kind == .contains ? .partialSet : .complete)
         return CRule(kind: kind, tail: tail, args: args, value: value, body: body, elseRules: elses,
                      frameSize: slots.count, isDefault: r.isDefault, location: r.location)
+    }
+
+    /// A template-string operand (`f($"{x}")`) can only be built once the body has bound its
+    /// variables: it becomes a fresh operand and an equality the body's safety order places.
+    static func templateArgsToBody(_ r: Rule) -> Rule {
+        guard r.args.contains(where: { if case .template = $0.kind { return true } else { return false } }) else { return r }
+        var out = r
+        for (i, a) in r.args.enumerated() {
+            guard case .template = a.kind else { continue }
+            let v = Term(.variable("__arg\(i)"), a.location)
+            out.args[i] = v
+            out.body.append(Expr(kind: .unify(v, a), negated: false, with: [], location: a.location))
+        }
+        return out
     }
 
     func declare(_ name: String, _ scope: Scope) {

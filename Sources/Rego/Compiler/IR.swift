@@ -52,6 +52,8 @@ enum CallTarget: Sendable {
 /// Builtins that need the evaluator.
 enum NativeFunction: String, Sendable {
     case print
+    /// `trace(msg)`: a note for `--explain notes|full`.
+    case trace
     case walk
     case member2 = "internal.member_2"
     case member3 = "internal.member_3"

@@ -6,6 +6,10 @@ public struct EvalOptions: Sendable {
     public var timeoutNanoseconds: UInt64 = 0
     /// Maximum nesting of rule and function evaluations.
     public var maxDepth = 1000
+    /// Maximum size of a query's results, in bytes of their JSON text; 0 means none.
+    public var maxOutputBytes = 0
+    /// Receives the steps of the evaluation (`--explain`); nil: no trace.
+    public var tracer: TraceRecorder?
     /// The outside world (clock, randomness) as the embedder allows it.
     public var hostServices: any HostServices = DisabledHostServices()
     /// Where `print` output goes.

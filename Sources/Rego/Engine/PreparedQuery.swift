@@ -71,10 +71,13 @@ public struct PreparedQuery: Sendable {
         let f = Frame(size: frameSize)
         var rows: [QueryRow] = []
         var values = [Value](repeating: .bool(true), count: expressions.count)
+        var output = OutputLimit(options.maxOutputBytes)
         try evalQuery(ev, 0, f, { values[$0] = $1 }) {
-            rows.append(QueryRow(expressions: values, bindings: variables.compactMap { name, s in
+            let row = QueryRow(expressions: values, bindings: variables.compactMap { name, s in
                 f.slots[s].map { (name, $0) }
-            }))
+            })
+            try output.count(row.expressions, row.bindings)
+            rows.append(row)
         }
         return rows
     }

@@ -11,7 +11,7 @@ extension Evaluator {
                 return
             }
             if !state.dataOverrides.isEmpty { b = patchOverrides(b, at) ?? b }
-            return try evalPath(b, path, i, f, k)
+            return try evalBasePath(b, path, i, f, k)
         }
         if !node.rules.isEmpty || node.defaultRule != nil {
             if node.isFunction { return }
@@ -79,7 +79,7 @@ extension Evaluator {
         var result: Value?
         if !node.rules.isEmpty || node.defaultRule != nil {
             if node.isFunction { return nil }
-            result = try ruleValue(node)
+            result = try tracedRuleValue(node)
         } else {
             // a package with no rules yet is an empty object, as in OPA
             result = base ?? .object([:])
@@ -95,8 +95,8 @@ extension Evaluator {
                 for (key, child) in node.children where child.hasRules {
                     let childBase = base.flatMap { Evaluator.index($0, .string(key)) }
                     if let cv = try fullValue(child, childBase, at + [key]) {
-                        o[.string(key)] = cv
-                    } else {
+                        o[.string(key)] = node.rules.isEmpty ? Evaluator.overlayBase(o[.string(key)], cv) : try Evaluator.joinRuleValues(o[.string(key)], cv, node, child.rules.first?.location)
+                    } else if node.rules.isEmpty {
                         o[.string(key)] = nil
                     }
                 }
@@ -244,6 +244,7 @@ extension Evaluator {
         if depth > options.maxDepth {
             throw RegoError(.evalLimit, "maximum recursion depth \(options.maxDepth) exceeded", loc)
         }
+        traceRule(.enter, node, depth - 1)
         var result: Value?
         for r in node.rules where r.args.count == args.count {
             try evalRuleChain(r, args) { _, v in
@@ -255,6 +256,7 @@ extension Evaluator {
         }
         if result == nil, let d = node.defaultRule { result = try defaultValue(d) }
         state.functionCache[key] = result.map { .value($0) } ?? .undefined
+        if result != nil { traceRule(.exit, node, depth - 1) }
         if let r = result { try k(r) }
     }
 }

@@ -46,6 +46,11 @@ final class Evaluator {
 
     func evalExpr(_ e: CExpr, _ f: Frame, _ k: K) throws {
         try tick(e.location)
+        if let t = options.tracer, t.full { return try evalExprTraced(e, f, t, k) }
+        try evalExprUntraced(e, f, k)
+    }
+
+    func evalExprUntraced(_ e: CExpr, _ f: Frame, _ k: K) throws {
         if !e.with.isEmpty { return try evalWith(e, f, k) }
         if e.negated {
             if try !succeeds(e, f) { try k() }
