@@ -36,8 +36,6 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // The decision API the rest of Cordon uses.
-        .target(name: "PolicyEngine", dependencies: ["Rego", "SandboxPolicy"]),
         // The system zlib, for gzip bodies of the audit HTTP sink.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         // Typed audit events, the hash-chained store, encodings and sinks.
@@ -64,7 +62,7 @@ let package = Package(
         .target(
             name: "Supervisor",
             dependencies: [
-                "SandboxLauncher", "SandboxPolicy", "PolicyEngine", "AuditLog", "EgressProxy", "LinuxSystem",
+                "SandboxLauncher", "SandboxPolicy", "AuditLog", "EgressProxy", "LinuxSystem",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -72,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "cordon",
             dependencies: [
-                "Supervisor", "Rego", "PolicyEngine", "AuditLog", "SandboxPolicy", "SandboxLauncher",
+                "Supervisor", "Rego", "AuditLog", "SandboxPolicy", "SandboxLauncher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
