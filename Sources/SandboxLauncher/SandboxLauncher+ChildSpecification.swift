@@ -73,16 +73,24 @@ extension SandboxLauncher {
                 if case .devpts(let target) = step { return target }
                 return nil
             }.first
-            guard view, plan.namespaces.contains(.mount), let devpts else {
-                throw LaunchError(
-                    layer: "terminal", step: "planCheck", errno: nil,
-                    message: "a relayed pseudo-terminal needs the sandbox's own devpts, and the plan mounts none",
-                    remedy: "Add a devpts mount step and keep the view layer on, or use inherited pipes.")
+            if view && plan.namespaces.contains(.mount) {
+                guard let devpts else {
+                    throw LaunchError(
+                        layer: "terminal", step: "planCheck", errno: nil,
+                        message: "a relayed pseudo-terminal needs the sandbox's own devpts, and the plan mounts none",
+                        remedy: "Add a devpts mount step and keep the view layer on, or use inherited pipes.")
+                }
+                spec.pseudoTerminal = join(devpts, "ptmx")
+                entries.append(.init(layer: "terminal", status: .enforced, detail: "pseudo-terminal in a new devpts at \(devpts), relayed"))
+            } else {
+                // Without the view (a layer tested alone) there is no devpts of the sandbox's
+                // own; a new pty of the host's is still the program's own, never the person's
+                // terminal, which is what matters for TIOCSTI and the terminal's settings.
+                spec.pseudoTerminal = "/dev/ptmx"
+                entries.append(.init(layer: "terminal", status: .partial, detail: "pseudo-terminal in the host's devpts (view layer off), relayed"))
             }
-            spec.pseudoTerminal = join(devpts, "ptmx")
             spec.terminalStreams = plan.terminalStreams.rawValue
             spec.terminalSize = plan.terminalSize.map { ($0.rows, $0.columns, $0.xPixels, $0.yPixels) }
-            entries.append(.init(layer: "terminal", status: .enforced, detail: "pseudo-terminal in a new devpts at \(devpts), relayed"))
         }
 
         spec.listeners = plan.listeners.map { ChildListener(address: $0.address, port: $0.port) }
