@@ -46,10 +46,13 @@ bwrap_args=(--unshare-all --die-with-parent --new-session
 bwrap "${bwrap_args[@]}" /usr/bin/true
 
 cd "$workspace"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$("$work/launchtime" "$rounds" \
     cordon "$cordon" run --workspace "$workspace" -- /usr/bin/true :: \
     bwrap "$(command -v bwrap)" "${bwrap_args[@]}" /usr/bin/true :: \
     bare /usr/bin/true)"
 echo "$results"
-awk '/^cordon /{split($2,a,"=");c=a[2]} /^bwrap /{split($2,b,"=");w=b[2]}
-     END{ if (w > 0) printf "cordon/bwrap median ratio: %.2f (must be <= 1.5, goal <= 1.0)\n", c / w }' <<<"$results"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+awk '/^cordon /{split($2,a,"=");c=a[2]; split($5,p,"=");cc=p[2]} /^bwrap /{split($2,b,"=");w=b[2]; split($5,q,"=");wc=q[2]}
+     END{ if (w > 0) printf "cordon/bwrap median ratio: %.2f (must be <= 1.5, goal <= 1.0)\n", c / w
+          if (wc > 0) printf "cordon/bwrap median CPU-time ratio: %.2f\n", cc / wc }' <<<"$results"

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <sched.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
@@ -172,6 +173,19 @@ __attribute__((noreturn)) static void run_program(const struct cordon_launch_spe
     _exit(127);
 }
 
+/* What the program's process starts from. */
+struct program_start {
+    const struct cordon_launch_spec *spec;
+    struct cordon_child_fds fds;
+    int terminal;
+    mode_t umask_value;
+};
+
+static int start_program(void *argument) {
+    const struct program_start *start = argument;
+    run_program(start->spec, start->fds, start->terminal, start->umask_value);
+}
+
 /* The first process after the program started: reap everything, pass signals on, and hand
    the program's raw wait status to the supervisor. */
 __attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec, struct cordon_child_fds fds) {
@@ -279,13 +293,28 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     if (spec->layers & CORDON_LAYER_LANDLOCK) cordon_child_apply_landlock(spec, error_pipe);
     if (spec->layers & CORDON_LAYER_PROCESS) cordon_child_clear_capabilities(error_pipe);
 
+    /* The supervisor joins this process to the session's cgroups while the view was built;
+       the program starts inside them or not at all. */
+    char joined = 0;
+    ssize_t received;
+    do {
+        received = recv(fds.channel, &joined, 1, 0);
+    } while (received < 0 && errno == EINTR);
+    if (received != 1) _exit(127);
+
     sigset_t forwarded;
     sigemptyset(&forwarded);
     for (size_t i = 0; i < FORWARDED_COUNT; i++) sigaddset(&forwarded, forwarded_signals[i]);
     sigprocmask(SIG_BLOCK, &forwarded, NULL);
-    pid_t pid = cordon_raw_fork();
+    /* The program's process shares this one's memory until its exec, and this one sleeps
+       until then (vfork's way): a fork would copy the page tables of the whole supervisor
+       image this process is a copy of, only for the exec to throw them away. It runs on a
+       stack carved from this sleeping process's own; its signals are blocked or default, so
+       no handler runs on it. */
+    char stack[65536] __attribute__((aligned(16)));
+    struct program_start start = {spec, fds, terminal, umask_value};
+    pid_t pid = clone(start_program, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
     if (pid < 0) cordon_child_fail(error_pipe, CORDON_STEP_FORK, errno, -1);
-    if (pid == 0) run_program(spec, fds, terminal, umask_value);
     program_pid = pid;
     if (terminal >= 0) close(terminal);
     if (!(spec->layers & CORDON_LAYER_PROCESS)) close_descriptors_except(error_pipe, fds.channel, error_pipe);

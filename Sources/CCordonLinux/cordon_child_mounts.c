@@ -229,9 +229,10 @@ void cordon_child_build_root(const struct cordon_launch_spec *spec, int error_pi
 
     for (size_t i = 0; i < spec->mount_count; i++) apply_step(&spec->mounts[i], error_pipe, (int)i);
 
-    if (umount2(CORDON_STAGING_OLD_ROOT, MNT_DETACH) < 0) fail(error_pipe, CORDON_STEP_DETACH_OLD_ROOT, -1);
     if (chdir(CORDON_STAGING_NEW_ROOT) < 0) fail(error_pipe, CORDON_STEP_PIVOT_ROOT, -1);
-    /* pivot_root(".", ".") stacks the staging root over the new one; detaching "." drops it. */
+    /* pivot_root(".", ".") stacks the staging root over the new one; detaching "." drops it
+       together with the host's root mounted beneath it. One detach, not one per tree: each
+       umount waits for an RCU grace period (milliseconds on a busy machine). */
     if (syscall(SYS_pivot_root, ".", ".") < 0) fail(error_pipe, CORDON_STEP_PIVOT_ROOT, -1);
     if (umount2(".", MNT_DETACH) < 0) fail(error_pipe, CORDON_STEP_DETACH_OLD_ROOT, -1);
     if (chdir("/") < 0) fail(error_pipe, CORDON_STEP_PIVOT_ROOT, -1);

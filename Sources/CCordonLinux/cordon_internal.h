@@ -96,10 +96,6 @@ void cordon_child_apply_landlock(const struct cordon_launch_spec *spec, int erro
 void cordon_child_clear_capabilities(int error_pipe);
 void cordon_child_apply_seccomp(const struct cordon_launch_spec *spec, int error_pipe);
 
-/* fork(2) without glibc's atfork handlers and malloc locks, which another thread of the
-   parent may have held at clone time. */
-pid_t cordon_raw_fork(void);
-
 /* Writes all of a buffer, retrying on EINTR; 0 or -1. */
 int cordon_write_all(int fd, const void *buffer, size_t length);
 

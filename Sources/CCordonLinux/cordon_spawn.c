@@ -28,10 +28,6 @@ int cordon_write_all(int fd, const void *buffer, size_t length) {
     return 0;
 }
 
-pid_t cordon_raw_fork(void) {
-    return (pid_t)syscall(SYS_clone, (unsigned long)SIGCHLD, 0UL, 0UL, 0UL, 0UL);
-}
-
 static unsigned long clone_flags(uint32_t namespaces) {
     unsigned long flags = 0;
     if (namespaces & CORDON_NS_USER) flags |= CLONE_NEWUSER;
@@ -149,10 +145,6 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     int step = CORDON_STEP_NONE, index = -1;
     int rc = 0;
     if (spec->namespaces & CORDON_NS_USER) rc = write_id_maps(spec, pid, &step);
-    if (rc == 0 && spec->cgroup_procs_count > 0) {
-        step = CORDON_STEP_CGROUP_JOIN;
-        rc = join_cgroups(spec, pid, &index);
-    }
     if (rc == 0) {
         char go = 1;
         if (cordon_write_all(sync_pipe[1], &go, 1) < 0) {
@@ -160,9 +152,25 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
             rc = -1;
         }
     }
-    int parent_error = errno;
     /* Closing without the byte tells a child we could not prepare to exit at once. */
     close(sync_pipe[1]);
+    /* The child builds its view meanwhile: moving a process between cgroups waits for an RCU
+       grace period (about 10 ms here), which that work hides. The child starts no program
+       before the second byte, sent on the channel once the sandbox is in every group. */
+    if (rc == 0 && spec->cgroup_procs_count > 0) {
+        step = CORDON_STEP_CGROUP_JOIN;
+        rc = join_cgroups(spec, pid, &index);
+    }
+    if (rc == 0) {
+        char joined = 1;
+        if (send(channel[0], &joined, 1, MSG_NOSIGNAL) != 1) {
+            step = CORDON_STEP_SYNC;
+            rc = -1;
+        }
+    }
+    int parent_error = errno;
+    /* A child still waiting for the second byte would never close the error pipe. */
+    if (rc < 0) kill(pid, SIGKILL);
 
     struct cordon_failure failure = {0, 0, -1};
     ssize_t n;
@@ -172,10 +180,11 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     close(error_pipe[0]);
 
     if (rc < 0 || n != 0) {
-        if (rc < 0) {
-            fail_result(result, step, parent_error, index);
-        } else if (n == (ssize_t)sizeof failure) {
+        /* A child that failed first explains more than a join or a byte that then failed. */
+        if (n == (ssize_t)sizeof failure) {
             fail_result(result, failure.step, failure.error, failure.index);
+        } else if (rc < 0) {
+            fail_result(result, step, parent_error, index);
         } else {
             fail_result(result, CORDON_STEP_SYNC, n < 0 ? errno : EPROTO, -1);
         }

@@ -73,8 +73,12 @@ public final class SessionAudit: Sendable {
             }
             protectedPaths.append(realPath(path) ?? path)
         }
-        let configuration = AuditWriterConfiguration(
+        var configuration = AuditWriterConfiguration(
             directory: AuditDirectory(path: directory), mode: options.mode, signer: signer)
+        // The session's records reach the kernel before the program starts and after it ended
+        // (a crash of Cordon loses none). Only a required log also waits for the disk at the
+        // end; best effort leaves that to writeback rather than add an fsync to every run.
+        configuration.syncOnClose = options.mode == .required
         let log: AuditSession?
         do {
             log = try AuditSession.open(id: sessionID, configuration: configuration, logger: logger)

@@ -120,5 +120,36 @@ struct ConfinementTests {
         }
         #expect(memory?.status == (features.memoryController != nil ? .enforced : .off))
     }
+
+    @Test("the sandbox's first process and its program are members of each session group, and the groups go afterwards",
+          .enabled(if: SandboxLauncher.probeKernel().memoryController != nil || SandboxLauncher.probeKernel().pidsController != nil,
+                   "this user can create no cgroup"))
+    func cgroupMembership() throws {
+        let features = SandboxLauncher.probeKernel()
+        let scratch = try Scratch()
+        var plan = Plans.base(scratch, script: "while [ ! -e /out/go ]; do sleep 0.05; done")
+        plan.cgroupLimits = CgroupLimits(memoryBytes: 64 << 20, maxProcesses: 16)
+        let process = try SandboxLauncher().launch(plan)
+        let directories = process.report.entries.filter { $0.layer.hasPrefix("cgroup.") && $0.status == .enforced }
+            .map { String($0.detail.split(separator: " ")[2]) }
+        #expect(directories.count == [features.memoryController, features.pidsController].compactMap { $0 }.count)
+        for directory in directories {
+            let members = readSmall(directory + "/cgroup.procs").split(separator: "\n")
+            #expect(members.contains(Substring(String(process.pid))), "the first process is in \(directory)")
+            #expect(members.count >= 2, "the program is in \(directory) too: \(members)")
+        }
+        try scratch.write("out/go", "")
+        #expect(process.waitForExit() == .exited(0))
+        for directory in directories { #expect(access(directory, F_OK) != 0, "\(directory) is removed") }
+    }
 }
 
+/// The text of a small file outside the scratch directory, or "" when it cannot be read.
+private func readSmall(_ path: String) -> String {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let count = read(descriptor, &buffer, buffer.count)
+    return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+}

@@ -107,7 +107,8 @@ public final class AuditWriter: @unchecked Sendable {
         }
     }
 
-    /// Syncs, signs a final checkpoint if a signer is set, and closes the files.
+    /// Syncs (unless `configuration.syncOnClose` is off), signs a final checkpoint if a signer
+    /// is set, and closes the files.
     public func close() throws {
         try mutex.withLock {
             guard !isClosed else { return }
@@ -123,7 +124,7 @@ public final class AuditWriter: @unchecked Sendable {
             defer { FileIO.unlock(lockDescriptor) }
             var file = try openActive()
             if configuration.signer != nil, uncheckpointedRecords > 0 { try signCheckpoint(&file) }
-            try FileIO.sync(file.descriptor, path: configuration.directory.activeFile)
+            if configuration.syncOnClose { try FileIO.sync(file.descriptor, path: configuration.directory.activeFile) }
             active = file
         }
     }

@@ -37,6 +37,10 @@ public struct AuditWriterConfiguration: Sendable {
     public var maxFileAgeSeconds: Int64
     /// When to `fsync`.
     public var sync: AuditSyncPolicy
+    /// Whether `close()` puts the records on stable storage. A short-lived writer (one
+    /// session's start and stop) may leave them to the kernel's writeback instead, as `sync`
+    /// does between syncs: an `fsync` costs milliseconds on a real disk.
+    public var syncOnClose: Bool = true
     /// Signs checkpoints when set.
     public var signer: AuditCheckpointSigner?
     /// Sign a checkpoint after at least this many records (and on `close()`).
