@@ -44,11 +44,12 @@ import Testing
         #expect((record?.bytesReceived ?? 0) > 0 && (record?.bytesSent ?? 0) > 0)
         // The record names the calling process: here the test process itself, holding its
         // connection open for a while (the lookup runs beside the request; a client that has
-        // already closed its socket cannot be found).
+        // already closed its socket cannot be found). The lookup shares NIO's thread pool with
+        // every other test of this process, so the connection stays open generously long.
         let client = try RawClient(port: proxy.port)
         client.send("GET \(base)/caller HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\n\r\n")
         #expect(client.receive(until: "hello /caller").contains("hello /caller"))
-        try await Task.sleep(for: .seconds(2))
+        try await Task.sleep(for: .seconds(8))
         client.send("GET \(base)/bye HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\nConnection: close\r\n\r\n")
         #expect(client.receive(until: "hello /bye").contains("hello /bye"))
         let identified = await proxy.sink.waitFor { $0.kind == .http && $0.callerPID == getpid() }
