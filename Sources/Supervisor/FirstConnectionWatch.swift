@@ -1,4 +1,3 @@
-import CCordonLinux
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -16,19 +15,17 @@ import Glibc
 /// `cordon net allow` can still widen it.
 final class FirstConnectionWatch: Sendable {
     private let cancelled = NIOLockedValueBox(false)
-    /// A pipe whose write end `cancel` writes to, to wake the waiting thread.
+    /// A socket pair: `cancel` writes to one end to wake the thread waiting on the other.
     private let wake: (read: CInt, write: CInt)
     private let finished = NIOLockedValueBox(false)
     private let finishedCondition = NSCondition()
 
     private init(wake: (read: CInt, write: CInt)) { self.wake = wake }
 
-    /// Starts watching `sockets`; nil when the kernel gives no pipe.
+    /// Starts watching `sockets`; nil when the kernel gives no socket pair.
     static func start(_ sockets: [CInt], ready: @escaping @Sendable () -> Void) -> FirstConnectionWatch? {
         var ends: [CInt] = [-1, -1]
-        guard pipe(&ends) == 0 else { return nil }
-        _ = cordon_set_close_on_exec(ends[0])
-        _ = cordon_set_close_on_exec(ends[1])
+        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return nil }
         let watch = FirstConnectionWatch(wake: (ends[0], ends[1]))
         let thread = Thread { watch.wait(on: sockets, ready: ready) }
         thread.name = "cordon-proxy-watch"

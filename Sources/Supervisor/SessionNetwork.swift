@@ -66,7 +66,7 @@ final class SessionNetwork: Sendable {
                 network.serve(egress, services: services, audit: audit, logger: logger, kill: { try? process.signal(SIGKILL) })
             }) else {
                 network.stop()
-                throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no pipe",
+                throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no socket pair",
                               remedy: "check the open-file limit (ulimit -n)")
             }
             network.watch.withLockedValue { $0 = watch }
