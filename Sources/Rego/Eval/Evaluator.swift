@@ -41,6 +41,7 @@ final class Evaluator {
 
     func evalBody(_ body: CBody, _ i: Int, _ f: Frame, _ k: K) throws {
         if i == body.exprs.count { return try k() }
+        if case .someIn = body.exprs[i].kind, try evalIndexedScan(body, i, f, k) { return }
         try evalExpr(body.exprs[i], f) { try self.evalBody(body, i + 1, f, k) }
     }
 
