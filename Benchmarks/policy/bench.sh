@@ -73,7 +73,8 @@ print(open(f"{work}/load").read().strip())
 
 def cordon(name):
     r = json.load(open(f"{work}/cordon-{name}.json"))
-    return r["ns_per_op"] / 1e3, r["n"]
+    return r["ns_per_op"] / 1e3, f"n {r['n']}, cpu {r['cpu_ns_per_op'] / 1e3:.2f} µs"
+
 
 def oracles():
     # bench_oracles.py: name setup_ms result checks median_us min_us max_us
@@ -95,8 +96,8 @@ def large():
 
 for title, own, peers, opa in (("agent policy (data.agent.authz.allow)", "agent", oracles(), "opa-golib"),
                                ("enterprise policy (data.cordon.authz.decision, 1,000 inputs)", "large", large(), "opa")):
-    us, n = cordon(own)
-    rows = [("cordon (in-process)", us, f"n {n}")] + [(k, v[0], v[1]) for k, v in peers.items()]
+    us, note = cordon(own)
+    rows = [("cordon (in-process)", us, note)] + [(k, v[0], v[1]) for k, v in peers.items()]
     ref = peers.get(opa, (None,))[0]
     print(f"\n{title}")
     print(f"{'engine':22} {'µs/decision':>12} {'vs OPA':>8}  note")

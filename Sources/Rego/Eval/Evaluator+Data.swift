@@ -235,7 +235,7 @@ extension Evaluator {
             let step = n == 0 ? r : r.elseRules[n - 1]
             let constant = step.value.isConstant && step.tail.isEmpty
             let f = Frame(size: step.frameSize)
-            let halt = Halt()
+            let halt = constant ? Halt() : nil
             do {
                 try bindSequence(step.args, args, 0, f) {
                     try self.evalBody(step.body, 0, f) {
@@ -243,7 +243,7 @@ extension Evaluator {
                             try self.evalTerm(step.value, f) { v in
                                 produced = true
                                 try k(keys, v)
-                                if constant { throw halt }
+                                if let halt { throw halt }
                             }
                         }
                     }
