@@ -147,7 +147,8 @@ extension Evaluator {
         case .partialSet where node.rules.contains(where: { !$0.tail.isEmpty }):
             var out: Value = .object([:])
             for r in node.rules {
-                let f = Frame(size: r.frameSize)
+                let f = takeFrame(r.frameSize)
+                defer { recycle(f) }
                 try evalBody(r.body, 0, f) {
                     try self.evalTerms(r.tail, f) { keys in
                         try self.evalTerm(r.value, f) { member in
@@ -160,7 +161,8 @@ extension Evaluator {
         case .partialSet:
             var out: Set<Value> = []
             for r in node.rules {
-                let f = Frame(size: r.frameSize)
+                let f = takeFrame(r.frameSize)
+                defer { recycle(f) }
                 try evalBody(r.body, 0, f) { try self.evalTerm(r.value, f) { out.insert($0) } }
             }
             return .set(out)
@@ -203,7 +205,8 @@ extension Evaluator {
     }
 
     func defaultValue(_ r: CRule) throws -> Value? {
-        let f = Frame(size: r.frameSize)
+        let f = takeFrame(r.frameSize)
+        defer { recycle(f) }
         var out: Value?
         try evalTerm(r.value, f) { out = $0 }
         return out
@@ -234,7 +237,8 @@ extension Evaluator {
         for n in 0...r.elseRules.count {
             let step = n == 0 ? r : r.elseRules[n - 1]
             let constant = step.value.isConstant && step.tail.isEmpty
-            let f = Frame(size: step.frameSize)
+            let f = takeFrame(step.frameSize)
+            defer { recycle(f) }
             let halt = constant ? Halt() : nil
             do {
                 try bindSequence(step.args, args, 0, f) {

@@ -15,6 +15,8 @@ final class Evaluator {
     var steps = 0
     var depth = 0
     let deadline: UInt64
+    /// Frames of finished rule evaluations, all slots unbound again, for the next ones.
+    var spareFrames: [Frame] = []
 
     init(policy: Policy, input: Value?, options: EvalOptions) {
         self.policy = policy
@@ -35,6 +37,19 @@ final class Evaluator {
         if steps & 1023 == 0, deadline != UInt64.max, DispatchTime.now().uptimeNanoseconds > deadline {
             throw RegoError(.evalCancel, "evaluation time limit exceeded", loc)
         }
+    }
+
+    /// A frame with at least `size` unbound slots; rule evaluations are many and short.
+    func takeFrame(_ size: Int) -> Frame {
+        guard let f = spareFrames.popLast() else { return Frame(size: size) }
+        if f.slots.count < size { f.slots.append(contentsOf: repeatElement(nil, count: size - f.slots.count)) }
+        return f
+    }
+
+    /// Returns a frame whose evaluation is over. Bindings are undone as evaluation unwinds,
+    /// errors included, so its slots are all unbound.
+    func recycle(_ f: Frame) {
+        spareFrames.append(f)
     }
 
     // MARK: bodies and expressions
