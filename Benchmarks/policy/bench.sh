@@ -12,6 +12,7 @@
 #   RUNS          runs of each Python engine (default 5)
 #   LARGE_ONLY    Python engines for the enterprise policy (default opa,regorus,regopy-bundle)
 #   BUDGET_S      time cap per Python engine on the enterprise policy (default 120)
+#   CORDON        a cordon binary to measure instead of building one
 #
 # Builds cordon in release into .build-release-perf. Python timings include handing the input
 # over from Python (the `baseline` row is that floor); cordon's are in-process.
@@ -29,9 +30,13 @@ budget="${BUDGET_S:-120}"
 
 [ -f "$oracle/agent_policy.py" ] || { echo "no oracle scripts in $oracle" >&2; exit 1; }
 
-echo "building cordon (release) ..." >&2
-(cd "$repo" && swift build -c release --scratch-path .build-release-perf --product cordon >&2)
-cordon="$repo/.build-release-perf/release/cordon"
+if [ -n "${CORDON:-}" ]; then
+    cordon="$CORDON"
+else
+    echo "building cordon (release) ..." >&2
+    (cd "$repo" && swift build -c release --scratch-path .build-release-perf --product cordon >&2)
+    cordon="$repo/.build-release-perf/release/cordon"
+fi
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -8,7 +8,7 @@ struct PolicyBench: ParsableCommand {
 
     @Option(name: [.short, .customLong("data")], help: "Policy or data file or directory (repeatable).")
     var data: [String] = []
-    @Option(name: [.short, .customLong("input")], help: "Input document file; a .jsonl file holds one input per line, cycled through.")
+    @Option(name: [.short, .customLong("input"), .customLong("inputs")], help: "Input document file; a .jsonl file holds one input per line, cycled through.")
     var input: String?
     @Option(name: .customLong("count"), help: "Number of evaluations.")
     var count: Int = 10_000
