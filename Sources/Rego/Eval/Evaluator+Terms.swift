@@ -91,11 +91,39 @@ extension Evaluator {
             case .local(let s):
                 guard let v = f.slots[s] else { return try evalTermsSlow(ts, f, k) }
                 simple.append(v)
+            case .ref:
+                guard let r = constantRef(t, f) else { return try evalTermsSlow(ts, f, k) }
+                // undefined: no combination (the terms before it have no effects)
+                guard let v = r else { return }
+                simple.append(v)
             default:
                 return try evalTermsSlow(ts, f, k)
             }
         }
         try k(simple)
+    }
+
+    /// The value of `input.a.b` or `x.a.b` with constant keys and `x` bound, without a
+    /// continuation: `.some(nil)` when it is undefined, nil when the term has another form.
+    func constantRef(_ t: CTerm, _ f: Frame) -> Value?? {
+        guard case .ref(let head, let path) = t else { return nil }
+        var v: Value
+        switch head {
+        case .input:
+            guard let i = state.input else { return .some(nil) }
+            v = i
+        case .local(let s):
+            guard let x = f.slots[s] else { return nil }
+            v = x
+        default:
+            return nil
+        }
+        for p in path {
+            guard case .value(let key) = p else { return nil }
+            guard let next = Evaluator.index(v, key) else { return .some(nil) }
+            v = next
+        }
+        return .some(v)
     }
 
     private func evalTermsSlow(_ ts: [CTerm], _ f: Frame, _ k: ([Value]) throws -> Void) throws {
