@@ -5,6 +5,8 @@ extension BuiltinRegistry {
     static let glob: [Builtin] = [
         Builtin.function("glob.match", [.string, .anyOf([.array(.string), .null]), .string], .boolean) { ops in
             let pattern = try ops.string(1)
+            // a pattern seen before skips checking and converting its delimiters again
+            if let compiled = GlobCache.shared.matcher(pattern, ops[2]) { return .bool(compiled.matches(try ops.string(3))) }
             var delimiters: [Unicode.Scalar]
             switch ops[2] {
             case .null:
@@ -28,7 +30,7 @@ extension BuiltinRegistry {
             let subject = try ops.string(3)
             let compiled: GlobMatcher
             do {
-                compiled = try GlobCache.shared.matcher(pattern, delimiters)
+                compiled = try GlobCache.shared.matcher(pattern, delimiters, operand: ops[2])
             } catch let error as GlobPattern.SyntaxError {
                 throw ops.failure(error.message)
             }
@@ -50,9 +52,10 @@ extension BuiltinRegistry {
 final class GlobCache: @unchecked Sendable {
     static let shared = GlobCache(capacity: 8192)
 
+    /// Keyed by the delimiters operand as given, so a hit needs no conversion.
     private struct Key: Hashable {
         let pattern: String
-        let delimiters: [Unicode.Scalar]
+        let delimiters: Value
     }
 
     private let lock = NSLock()
@@ -61,16 +64,21 @@ final class GlobCache: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func matcher(_ pattern: String, _ delimiters: [Unicode.Scalar]) throws -> GlobMatcher {
-        let key = Key(pattern: pattern, delimiters: delimiters)
+    /// The compiled glob for a pattern and delimiters operand already compiled, if any.
+    func matcher(_ pattern: String, _ operand: Value) -> GlobMatcher? {
+        let key = Key(pattern: pattern, delimiters: operand)
         lock.lock()
-        let cached = entries[key]
-        lock.unlock()
-        if let cached { return cached }
+        defer { lock.unlock() }
+        return entries[key]
+    }
+
+    /// Compiles and remembers a glob; `operand` is the delimiters operand `delimiters` came from.
+    func matcher(_ pattern: String, _ delimiters: [Unicode.Scalar], operand: Value) throws -> GlobMatcher {
+        if let cached = matcher(pattern, operand) { return cached }
         let compiled = try GlobPattern.compile(pattern, delimiters: delimiters)
         lock.lock()
         if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = compiled
+        entries[Key(pattern: pattern, delimiters: operand)] = compiled
         lock.unlock()
         return compiled
     }

@@ -27,6 +27,10 @@ public final class Policy: Sendable {
     public let data: Value
     let builtins: BuiltinRegistry
     let sources: [String: String]
+    /// The rules whose values are the same for every input.
+    let independence: InputIndependence
+    /// What evaluations of this policy compute once for all (see `SharedResults`).
+    let shared = SharedResults()
 
     /// Parses and compiles modules (name, source) against a base document.
     public init(modules: [(name: String, source: String)], data: Value = .object([:]),
@@ -51,6 +55,7 @@ public final class Policy: Sendable {
         self.data = data
         self.builtins = builtins
         self.sources = sources
+        independence = InputIndependence(root: root, builtins: builtins)
     }
 
     func node(_ path: [String]) -> RuleNode? {

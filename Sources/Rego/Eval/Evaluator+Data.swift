@@ -31,7 +31,7 @@ extension Evaluator {
             for key in keys {
                 f.slots[s] = .string(key)
                 defer { f.slots[s] = nil }
-                try evalData(node.children[key], Evaluator.index(base ?? .null, .string(key)), at + [key], path, i + 1, f, k)
+                try evalData(node.children[key], Evaluator.index(base ?? .null, .string(key)), extend(at, key), path, i + 1, f, k)
             }
             return
         }
@@ -47,8 +47,15 @@ extension Evaluator {
                 if let b = base, let child = Evaluator.index(b, key) { try self.evalPath(child, path, i + 1, f, k) }
                 return
             }
-            try self.evalData(node.children[s], base.flatMap { Evaluator.index($0, key) }, at + [s], path, i + 1, f, k)
+            try self.evalData(node.children[s], base.flatMap { Evaluator.index($0, key) }, extend(at, s), path, i + 1, f, k)
         }
+    }
+
+    /// The path one step below `at`. Only `with data` replacements read it: without them the
+    /// walk does not pay for building it.
+    @inline(__always)
+    func extend(_ at: [String], _ key: String) -> [String] {
+        state.dataOverrides.isEmpty ? at : at + [key]
     }
 
     /// Applies `with data...` replacements that lie below `at`.
@@ -76,6 +83,18 @@ extension Evaluator {
             if case .value(let v) = c { return v }
             return nil
         }
+        // one evaluation computes an input-independent document for all the others
+        var shared: SharedResults.RuleKey?
+        if state.dataOverrides.isEmpty, state.mocks.isEmpty, policy.independence.contains(node) {
+            let key = SharedResults.RuleKey(node: node.id, strictBuiltinErrors: options.strictBuiltinErrors,
+                                            maxDepth: options.maxDepth)
+            if let c = policy.shared.rule(key) {
+                state.cache[node.id] = c
+                if case .value(let v) = c { return v }
+                return nil
+            }
+            shared = key
+        }
         var result: Value?
         if !node.rules.isEmpty || node.defaultRule != nil {
             if node.isFunction { return nil }
@@ -94,7 +113,7 @@ extension Evaluator {
             if isObject {
                 for (key, child) in node.children where child.hasRules {
                     let childBase = base.flatMap { Evaluator.index($0, .string(key)) }
-                    if let cv = try fullValue(child, childBase, at + [key]) {
+                    if let cv = try fullValue(child, childBase, extend(at, key)) {
                         o[.string(key)] = node.rules.isEmpty ? Evaluator.overlayBase(o[.string(key)], cv) : try Evaluator.joinRuleValues(o[.string(key)], cv, node, child.rules.first?.location)
                     } else if node.rules.isEmpty {
                         o[.string(key)] = nil
@@ -104,7 +123,9 @@ extension Evaluator {
             }
         }
         if !state.dataOverrides.isEmpty { result = patchOverrides(result, at) }
-        state.cache[node.id] = result.map { .value($0) } ?? .undefined
+        let cached: CachedValue = result.map { .value($0) } ?? .undefined
+        state.cache[node.id] = cached
+        if let shared { policy.shared.storeRule(shared, cached) }
         return result
     }
 
@@ -126,7 +147,8 @@ extension Evaluator {
         case .partialSet where node.rules.contains(where: { !$0.tail.isEmpty }):
             var out: Value = .object([:])
             for r in node.rules {
-                let f = Frame(size: r.frameSize)
+                let f = takeFrame(r.frameSize)
+                defer { recycle(f) }
                 try evalBody(r.body, 0, f) {
                     try self.evalTerms(r.tail, f) { keys in
                         try self.evalTerm(r.value, f) { member in
@@ -139,7 +161,8 @@ extension Evaluator {
         case .partialSet:
             var out: Set<Value> = []
             for r in node.rules {
-                let f = Frame(size: r.frameSize)
+                let f = takeFrame(r.frameSize)
+                defer { recycle(f) }
                 try evalBody(r.body, 0, f) { try self.evalTerm(r.value, f) { out.insert($0) } }
             }
             return .set(out)
@@ -182,7 +205,8 @@ extension Evaluator {
     }
 
     func defaultValue(_ r: CRule) throws -> Value? {
-        let f = Frame(size: r.frameSize)
+        let f = takeFrame(r.frameSize)
+        defer { recycle(f) }
         var out: Value?
         try evalTerm(r.value, f) { out = $0 }
         return out
@@ -210,10 +234,12 @@ extension Evaluator {
     /// the dynamic key path and the value of each solution.
     func evalRuleChain(_ r: CRule, _ args: [Value], _ k: ([Value], Value) throws -> Void) throws {
         var produced = false
-        for step in [r] + r.elseRules {
+        for n in 0...r.elseRules.count {
+            let step = n == 0 ? r : r.elseRules[n - 1]
             let constant = step.value.isConstant && step.tail.isEmpty
-            let f = Frame(size: step.frameSize)
-            let halt = Halt()
+            let f = takeFrame(step.frameSize)
+            defer { recycle(f) }
+            let halt = constant ? Halt() : nil
             do {
                 try bindSequence(step.args, args, 0, f) {
                     try self.evalBody(step.body, 0, f) {
@@ -221,7 +247,7 @@ extension Evaluator {
                             try self.evalTerm(step.value, f) { v in
                                 produced = true
                                 try k(keys, v)
-                                if constant { throw halt }
+                                if let halt { throw halt }
                             }
                         }
                     }

@@ -89,32 +89,66 @@ extension Evaluator {
             switch t {
             case .value(let v): simple.append(v)
             case .local(let s):
-                guard let v = f.slots[s] else { return try evalTermsSlow(ts, 0, [], f, k) }
+                guard let v = f.slots[s] else { return try evalTermsSlow(ts, f, k) }
+                simple.append(v)
+            case .ref:
+                guard let r = constantRef(t, f) else { return try evalTermsSlow(ts, f, k) }
+                // undefined: no combination (the terms before it have no effects)
+                guard let v = r else { return }
                 simple.append(v)
             default:
-                return try evalTermsSlow(ts, 0, [], f, k)
+                return try evalTermsSlow(ts, f, k)
             }
         }
         try k(simple)
     }
 
-    private func evalTermsSlow(_ ts: [CTerm], _ i: Int, _ acc: [Value], _ f: Frame, _ k: ([Value]) throws -> Void) throws {
-        if i == 0, acc.isEmpty, ts.contains(where: { if case .local(let s) = $0 { return f.slots[s] == nil } else { return false } }) {
+    /// The value of `input.a.b` or `x.a.b` with constant keys and `x` bound, without a
+    /// continuation: `.some(nil)` when it is undefined, nil when the term has another form.
+    func constantRef(_ t: CTerm, _ f: Frame) -> Value?? {
+        guard case .ref(let head, let path) = t else { return nil }
+        var v: Value
+        switch head {
+        case .input:
+            guard let i = state.input else { return .some(nil) }
+            v = i
+        case .local(let s):
+            guard let x = f.slots[s] else { return nil }
+            v = x
+        default:
+            return nil
+        }
+        for p in path {
+            guard case .value(let key) = p else { return nil }
+            guard let next = Evaluator.index(v, key) else { return .some(nil) }
+            v = next
+        }
+        return .some(v)
+    }
+
+    private func evalTermsSlow(_ ts: [CTerm], _ f: Frame, _ k: ([Value]) throws -> Void) throws {
+        var acc: [Value] = []
+        acc.reserveCapacity(ts.count)
+        if ts.contains(where: { if case .local(let s) = $0 { return f.slots[s] == nil } else { return false } }) {
             // A variable bound by iterating another operand (`x == xs[x]`): evaluate the others first.
-            // The leading placeholder keeps the reordered pass from reordering again.
             let order = ts.indices.filter { if case .local = ts[$0] { return false } else { return true } }
                 + ts.indices.filter { if case .local = ts[$0] { return true } else { return false } }
-            return try evalTermsSlow(order.map { ts[$0] }, 0, [Value.null], f) { vals in
+            return try evalTermsNext(order.map { ts[$0] }, 0, &acc, f) { vals in
                 var out = [Value](repeating: .null, count: ts.count)
-                for (j, idx) in order.enumerated() { out[idx] = vals[j + 1] }
+                for (j, idx) in order.enumerated() { out[idx] = vals[j] }
                 try k(out)
             }
         }
+        try evalTermsNext(ts, 0, &acc, f, k)
+    }
+
+    /// One buffer serves every combination: a continuation that keeps the values copies them.
+    private func evalTermsNext(_ ts: [CTerm], _ i: Int, _ acc: inout [Value], _ f: Frame, _ k: ([Value]) throws -> Void) throws {
         if i == ts.count { return try k(acc) }
         try evalTerm(ts[i], f) { v in
-            var next = acc
-            next.append(v)
-            try self.evalTermsSlow(ts, i + 1, next, f, k)
+            acc.append(v)
+            defer { acc.removeLast() }
+            try self.evalTermsNext(ts, i + 1, &acc, f, k)
         }
     }
 

@@ -15,6 +15,8 @@ final class Evaluator {
     var steps = 0
     var depth = 0
     let deadline: UInt64
+    /// Frames of finished rule evaluations, all slots unbound again, for the next ones.
+    var spareFrames: [Frame] = []
 
     init(policy: Policy, input: Value?, options: EvalOptions) {
         self.policy = policy
@@ -37,10 +39,24 @@ final class Evaluator {
         }
     }
 
+    /// A frame with at least `size` unbound slots; rule evaluations are many and short.
+    func takeFrame(_ size: Int) -> Frame {
+        guard let f = spareFrames.popLast() else { return Frame(size: size) }
+        if f.slots.count < size { f.slots.append(contentsOf: repeatElement(nil, count: size - f.slots.count)) }
+        return f
+    }
+
+    /// Returns a frame whose evaluation is over. Bindings are undone as evaluation unwinds,
+    /// errors included, so its slots are all unbound.
+    func recycle(_ f: Frame) {
+        spareFrames.append(f)
+    }
+
     // MARK: bodies and expressions
 
     func evalBody(_ body: CBody, _ i: Int, _ f: Frame, _ k: K) throws {
         if i == body.exprs.count { return try k() }
+        if case .someIn = body.exprs[i].kind, try evalIndexedScan(body, i, f, k) { return }
         try evalExpr(body.exprs[i], f) { try self.evalBody(body, i + 1, f, k) }
     }
 
