@@ -19,7 +19,8 @@ let package = Package(
     targets: [
         // Only what Swift cannot express: variadic syscalls, missing kernel constants, the pre-exec child.
         .target(name: "CCordonLinux"),
-        // Typed Swift over the shim; the only importer of CCordonLinux.
+        // Typed Swift over the shim (the supervisor's terminal relay and control socket call a few
+        // shim functions directly).
         .target(
             name: "LinuxSystem",
             dependencies: ["CCordonLinux", .product(name: "SystemPackage", package: "swift-system")]
@@ -27,7 +28,10 @@ let package = Package(
         // Capabilities, protections, Profile -> LaunchPlan, seccomp assembler. Pure: no I/O.
         .target(name: "SandboxPolicy"),
         // Executes a LaunchPlan and reports what was enforced.
-        .target(name: "SandboxLauncher", dependencies: ["SandboxPolicy", "LinuxSystem"]),
+        .target(
+            name: "SandboxLauncher",
+            dependencies: ["SandboxPolicy", "LinuxSystem", .product(name: "SystemPackage", package: "swift-system")]
+        ),
         // The Rego engine. Pure Swift: no syscalls, no NIO.
         .target(
             name: "Rego",
@@ -55,6 +59,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -62,7 +67,10 @@ let package = Package(
         .target(
             name: "Supervisor",
             dependencies: [
-                "SandboxLauncher", "SandboxPolicy", "AuditLog", "EgressProxy", "LinuxSystem",
+                "SandboxLauncher", "SandboxPolicy", "AuditLog", "EgressProxy", "LinuxSystem", "CCordonLinux",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -72,6 +80,7 @@ let package = Package(
             dependencies: [
                 "Supervisor", "Rego", "AuditLog", "SandboxPolicy", "SandboxLauncher",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Audit log throughput: run on demand in release mode, never as a test.
