@@ -14,8 +14,10 @@ struct RunCommand: ParsableCommand {
         By default the program can read and run what programs need (/usr, /bin, /lib, /opt, a \
         curated /etc with a passwd holding only you), read, write and run the workspace (the \
         current directory or --workspace), and use a private /tmp and an empty home directory. \
-        It has no network but its own loopback (unless --allow-net names endpoints), no host unix sockets, and an environment cut \
-        down to PATH HOME USER LOGNAME SHELL TERM LANG LC_* TZ COLORTERM.
+        It has no network but its own loopback and Cordon's proxy at 127.0.0.1:3128, which lets \
+        nothing through until --allow-net or 'cordon net allow --session ID' names an endpoint; no \
+        host unix sockets; and an environment cut down to PATH HOME USER LOGNAME SHELL TERM LANG \
+        LC_* TZ COLORTERM.
 
         Secrets (~/.ssh, ~/.aws, browser profiles, ...) stay unreadable and start-up files \
         (~/.bashrc, .git/hooks, .git/config, .vscode, .envrc, ...) stay unwritable even inside \
