@@ -144,4 +144,14 @@ final class RuleNode: @unchecked Sendable {
     }
 
     var isFunction: Bool { rules.first?.kind == .function || defaultRule?.kind == .function }
+
+    /// The node `path` below this one, if the tree has it.
+    func descendant(_ path: [String]) -> RuleNode? {
+        var n = self
+        for k in path {
+            guard let c = n.children[k] else { return nil }
+            n = c
+        }
+        return n
+    }
 }

@@ -58,14 +58,7 @@ public final class Policy: Sendable {
         independence = InputIndependence(root: root, builtins: builtins)
     }
 
-    func node(_ path: [String]) -> RuleNode? {
-        var n = root
-        for k in path {
-            guard let c = n.children[k] else { return nil }
-            n = c
-        }
-        return n
-    }
+    func node(_ path: [String]) -> RuleNode? { root.descendant(path) }
 
     /// Compiles a query against this policy, once, for many evaluations.
     public func prepare(_ query: String) throws -> PreparedQuery {

@@ -94,13 +94,6 @@ struct InputIndependence: Sendable {
             return subtree(n)
         }
 
-        func node(_ path: [String]) -> RuleNode? {
-            var n = root
-            for k in path {
-                guard let c = n.children[k] else { return nil }
-                n = c
-            }
-            return n
-        }
+        func node(_ path: [String]) -> RuleNode? { root.descendant(path) }
     }
 }
