@@ -19,7 +19,7 @@ final class SessionNetwork: Sendable {
         var group: MultiThreadedEventLoopGroup?
         var proxy: EgressProxyServer?
         var forwarders: [HostServiceForwarder] = []
-        /// True once the listeners belong to the servers (or were closed after they failed).
+        /// True once the listeners belong to the servers, or were closed by `stop`.
         var listenersHandedOver = false
     }
 
