@@ -17,8 +17,8 @@ final class FirstConnectionWatch: Sendable {
     private let cancelled = NIOLockedValueBox(false)
     /// A socket pair: `cancel` writes to one end to wake the thread waiting on the other.
     private let wake: (read: CInt, write: CInt)
-    private let finished = NIOLockedValueBox(false)
-    private let finishedCondition = NSCondition()
+    /// True once the waiting thread is done, `ready` included.
+    private let finished = ConditionLock(value: false)
 
     private init(wake: (read: CInt, write: CInt)) { self.wake = wake }
 
@@ -39,19 +39,16 @@ final class FirstConnectionWatch: Sendable {
         cancelled.withLockedValue { $0 = true }
         var byte: UInt8 = 1
         _ = write(wake.write, &byte, 1)
-        finishedCondition.lock()
-        while !finished.withLockedValue({ $0 }) { finishedCondition.wait() }
-        finishedCondition.unlock()
+        finished.lock(whenValue: true)
+        finished.unlock()
         close(wake.read)
         close(wake.write)
     }
 
     private func wait(on sockets: [CInt], ready: @Sendable () -> Void) {
         defer {
-            finishedCondition.lock()
-            finished.withLockedValue { $0 = true }
-            finishedCondition.broadcast()
-            finishedCondition.unlock()
+            finished.lock()
+            finished.unlock(withValue: true)
         }
         var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         fds.append(pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0))
