@@ -42,17 +42,27 @@ import Testing
         #expect(record?.capability == "network:allowed.test:\(origin.httpPort)")
         #expect(record?.address == "127.0.0.1")
         #expect((record?.bytesReceived ?? 0) > 0 && (record?.bytesSent ?? 0) > 0)
-        // The record names the calling process: here the test process itself, holding its
-        // connection open for a while (the lookup runs beside the request; a client that has
-        // already closed its socket cannot be found). The lookup shares NIO's thread pool with
-        // every other test of this process, so the connection stays open generously long.
-        let client = try RawClient(port: proxy.port)
-        client.send("GET \(base)/caller HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\n\r\n")
-        #expect(client.receive(until: "hello /caller").contains("hello /caller"))
-        try await Task.sleep(for: .seconds(8))
-        client.send("GET \(base)/bye HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\nConnection: close\r\n\r\n")
-        #expect(client.receive(until: "hello /bye").contains("hello /bye"))
-        let identified = await proxy.sink.waitFor { $0.kind == .http && $0.callerPID == getpid() }
+        try await proxy.stop()
+    }
+
+    /// The record names the calling process: here the test process itself. The lookup runs
+    /// beside the request and needs the client's socket still open, so the client holds it
+    /// until the lookup has answered.
+    @Test func theRecordNamesTheCallingProcess() async throws {
+        let origin = try Origin()
+        defer { origin.stop() }
+        let lookup = ObservedCallerLookup()
+        let allow = ["allowed.test:\(origin.httpPort)", "127.0.0.1:\(origin.httpPort)"]
+        let proxy = try await ProxyFixture(allow: allow, names: ["allowed.test": ["127.0.0.1"]], callerLookup: lookup)
+        let base = "http://allowed.test:\(origin.httpPort)"
+        var client: RawClient? = try RawClient(port: proxy.port)
+        client?.send("GET \(base)/caller HTTP/1.1\r\nHost: allowed.test:\(origin.httpPort)\r\n\r\n")
+        #expect(client?.receive(until: "hello /caller").contains("hello /caller") == true)
+        let answer = await lookup.firstAnswer()
+        #expect(answer??.pid == getpid(), "the lookup answered \(String(describing: answer))")
+        client = nil
+        let identified = await proxy.sink.waitFor { $0.kind == .http && $0.outcome == .allow }
+        #expect(identified?.callerPID == getpid())
         #expect(identified?.callerExecutable == (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
         try await proxy.stop()
     }

@@ -38,8 +38,30 @@ final class MemorySink: EgressRecordSink {
     /// Waits (bounded) until a record satisfying `match` arrives; records are written when a
     /// connection ends, which may be just after the client saw the end.
     func waitFor(_ match: (EgressRecord) -> Bool) async -> EgressRecord? {
-        for _ in 0..<200 {
+        for _ in 0..<800 {
             if let r = records.first(where: match) { return r }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return nil
+    }
+}
+
+/// The procfs lookup, with a way for a test to wait until it has answered: a client must hold
+/// its socket until then, since a closed socket can no longer be traced to its process.
+final class ObservedCallerLookup: CallerLookup {
+    private let lookup = ProcfsCallerLookup()
+    private let answers = NIOLockedValueBox<[Caller?]>([])
+
+    func caller(client: SocketEndpoint, server: SocketEndpoint) -> Caller? {
+        let found = lookup.caller(client: client, server: server)
+        answers.withLockedValue { $0.append(found) }
+        return found
+    }
+
+    /// Waits (bounded) for the first answer.
+    func firstAnswer() async -> Caller?? {
+        for _ in 0..<400 {
+            if let first = answers.withLockedValue({ $0.first }) { return first }
             try? await Task.sleep(for: .milliseconds(25))
         }
         return nil
@@ -144,14 +166,17 @@ struct ProxyFixture {
     let port: UInt16
     var url: String { "http://127.0.0.1:\(port)" }
 
-    init(allow: [String], names: [String: [String]], limits: EgressLimits = EgressLimits()) async throws {
+    init(
+        allow: [String], names: [String: [String]], limits: EgressLimits = EgressLimits(),
+        callerLookup: any CallerLookup = ProcfsCallerLookup()
+    ) async throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         resolver = NameMapResolver(names)
         sink = MemorySink()
         let patterns = try allow.map { try NetworkEndpointPattern(parsing: $0) }
         session = EgressSession(
             id: "test", rules: EgressRules(allowed: patterns), resolver: resolver, sink: sink, limits: limits,
-            hostAddresses: [], callerLookup: ProcfsCallerLookup(), logger: Logger(label: "egress-test"))
+            hostAddresses: [], callerLookup: callerLookup, logger: Logger(label: "egress-test"))
         let (fd, port) = try listeningSocket()
         self.port = port
         server = try await EgressProxyServer.start(session: session, listeningSockets: [fd], group: group).get()
