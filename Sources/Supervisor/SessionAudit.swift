@@ -6,7 +6,7 @@ import Logging
 import SandboxPolicy
 
 /// How a session is recorded: `cordon run --audit`, `--audit-dir`, `--audit-sign-key`.
-public struct SessionAuditOptions: Sendable {
+public struct SessionAuditOptions: Sendable, Equatable {
     /// What a failed write does: `required` keeps the program from starting.
     public var mode: AuditMode
     /// The audit directory; `nil` for `$XDG_STATE_HOME/cordon/audit`.

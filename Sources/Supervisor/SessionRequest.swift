@@ -1,7 +1,7 @@
 import SandboxPolicy
 
 /// What `cordon run` was asked, as typed values: the CLI builds it, `Session` resolves it.
-public struct SessionRequest: Sendable {
+public struct SessionRequest: Sendable, Equatable {
     public var program: [String]
     /// `--workspace`, or `nil` for the current directory.
     public var workspace: String?

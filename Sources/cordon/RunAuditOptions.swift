@@ -1,6 +1,5 @@
 import ArgumentParser
 import AuditLog
-import Logging
 import Supervisor
 
 /// `cordon run`'s audit options: how the session is recorded.
@@ -24,13 +23,5 @@ struct RunAuditOptions: ParsableArguments {
     /// The typed options.
     var options: SessionAuditOptions {
         SessionAuditOptions(mode: AuditMode(rawValue: mode) ?? .required, directory: directory.auditDirectory, signingKey: signingKey)
-    }
-
-    /// Opens the session's log. Only warnings and errors reach standard error: Cordon keeps
-    /// the program's streams to the program.
-    func open(environment: [String: String]) throws(SessionError) -> SessionAudit {
-        var logger = Logger(label: "cordon.run") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = Logger.Level.warning
-        return try SessionAudit.open(options, environment: environment, logger: logger)
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import ArgumentParser
+import Logging
 import SandboxPolicy
 import Supervisor
 
@@ -101,28 +102,41 @@ struct RunCommand: ParsableCommand {
         return result
     }
 
-    func run() throws {
+    /// The command line as typed values.
+    func invocation() throws -> RunInvocation {
         var request = SessionRequest(
             program: program, workspace: workspace, allowRead: allowRead, allowWrite: allowWrite, allowExec: allowExec,
             capabilities: capabilities + network.capabilities, memory: memory, pids: pids, seccompProfile: seccompProfile, bestEffort: bestEffort,
             layers: try Self.parseLayers(layers))
         request.localPorts = network.localPorts
+        return RunInvocation(request: request, audit: audit.options, verbose: verbose)
+    }
+
+    func run() throws {
+        throw ExitCode(Self.execute(try invocation()))
+    }
+
+    /// Runs the session `invocation` asks for and returns Cordon's exit status.
+    static func execute(_ invocation: RunInvocation) -> Int32 {
+        let request = invocation.request
         let terminal: TerminalMode = .forStandardStreams()
         do {
             let environment = Self.environment()
-            let log = try audit.open(environment: environment)
+            var logger = Logger(label: "cordon.run") { label in StreamLogHandler.standardError(label: label) }
+            // Only warnings and errors reach standard error: Cordon keeps the program's streams to the program.
+            logger.logLevel = Logger.Level.warning
+            let log = try SessionAudit.open(invocation.audit, environment: environment, logger: logger)
             let session = try Session.prepare(request, kernel: Session.probeKernel(), environment: environment, terminal: terminal, audit: log)
             let weakened = session.output.report.weakened.filter { $0.status == .off && $0.detail != "switched off for this run" }
-            if verbose || (bestEffort && !weakened.isEmpty) {
-                let shown = verbose ? session.output.report.entries : weakened
+            if invocation.verbose || (request.bestEffort && !weakened.isEmpty) {
+                let shown = invocation.verbose ? session.output.report.entries : weakened
                 for entry in shown { Self.standardError("cordon: \(entry.layer): \(entry.status.rawValue): \(entry.detail)") }
             }
-            if verbose { for note in session.notes { Self.standardError("cordon: \(note)") } }
-            let exit = try Session.run(session, audit: log)
-            throw ExitCode(RunExitCode.code(for: exit))
-        } catch let error as SessionError {
+            if invocation.verbose { for note in session.notes { Self.standardError("cordon: \(note)") } }
+            return RunExitCode.code(for: try Session.run(session, audit: log))
+        } catch {
             Self.standardError(error.description)
-            throw ExitCode(RunExitCode.code(for: error))
+            return RunExitCode.code(for: error)
         }
     }
 
