@@ -293,12 +293,13 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     if (spec->layers & CORDON_LAYER_LANDLOCK) cordon_child_apply_landlock(spec, error_pipe);
     if (spec->layers & CORDON_LAYER_PROCESS) cordon_child_clear_capabilities(error_pipe);
 
-    /* The supervisor joins this process to the session's cgroups while the view was built;
-       the program starts inside them or not at all. */
-    char joined = 0;
+    /* The supervisor joins this process to the session's cgroups while the view is built, and
+       readies its side of the session (audit record, proxy, control socket) meanwhile; it
+       releases the program when all of that is in place, or never. */
+    char release = 0;
     ssize_t received;
     do {
-        received = recv(fds.channel, &joined, 1, 0);
+        received = recv(fds.channel, &release, 1, 0);
     } while (received < 0 && errno == EINTR);
     if (received != 1) _exit(127);
 

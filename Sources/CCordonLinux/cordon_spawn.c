@@ -1,6 +1,6 @@
-/* The parent's half of a launch: clone, write the id maps, join the cgroups, release the
-   child and wait for its exec or its failure report. C because the clone returns twice and
-   the child must not run Swift. */
+/* The parent's half of a launch: clone, write the id maps, join the cgroups; later release
+   the child and wait for its exec or its failure report. C because the clone returns twice
+   and the child must not run Swift. */
 #include "cordon_internal.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -92,6 +92,7 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     result->pid = -1;
     result->pidfd = -1;
     result->channel = -1;
+    result->error_pipe = -1;
     fail_result(result, CORDON_STEP_NONE, 0, -1);
 
     if (pipe2(error_pipe, O_CLOEXEC) < 0) {
@@ -155,49 +156,64 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     /* Closing without the byte tells a child we could not prepare to exit at once. */
     close(sync_pipe[1]);
     /* The child builds its view meanwhile: moving a process between cgroups waits for an RCU
-       grace period (about 10 ms here), which that work hides. The child starts no program
-       before the second byte, sent on the channel once the sandbox is in every group. */
+       grace period (about 10 ms here), which that work hides. */
     if (rc == 0 && spec->cgroup_procs_count > 0) {
         step = CORDON_STEP_CGROUP_JOIN;
         rc = join_cgroups(spec, pid, &index);
     }
-    if (rc == 0) {
-        char joined = 1;
-        if (send(channel[0], &joined, 1, MSG_NOSIGNAL) != 1) {
-            step = CORDON_STEP_SYNC;
-            rc = -1;
-        }
-    }
-    int parent_error = errno;
-    /* A child still waiting for the second byte would never close the error pipe. */
-    if (rc < 0) kill(pid, SIGKILL);
-
-    struct cordon_failure failure = {0, 0, -1};
-    ssize_t n;
-    do {
-        n = read(error_pipe[0], &failure, sizeof failure);
-    } while (n < 0 && errno == EINTR);
-    close(error_pipe[0]);
-
-    if (rc < 0 || n != 0) {
-        /* A child that failed first explains more than a join or a byte that then failed. */
-        if (n == (ssize_t)sizeof failure) {
-            fail_result(result, failure.step, failure.error, failure.index);
-        } else if (rc < 0) {
-            fail_result(result, step, parent_error, index);
-        } else {
-            fail_result(result, CORDON_STEP_SYNC, n < 0 ? errno : EPROTO, -1);
-        }
-        kill(pid, SIGKILL);
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-        close(pidfd);
-        close(channel[0]);
-        return -1;
-    }
     result->pid = pid;
     result->pidfd = pidfd;
     result->channel = channel[0];
+    result->error_pipe = error_pipe[0];
+    if (rc < 0) {
+        int parent_error = errno;
+        cordon_spawn_abandon(result);
+        /* A child that failed first explains more than a join or a byte that then failed. */
+        if (result->step == CORDON_STEP_NONE) fail_result(result, step, parent_error, index);
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
+        close(pidfd);
+        close(channel[0]);
+        result->pid = -1;
+        result->pidfd = -1;
+        result->channel = -1;
+        return -1;
+    }
     return 0;
+}
+
+/* Reads the child's failure record, if it wrote one, until EOF. */
+static ssize_t read_failure(struct cordon_spawn_result *result) {
+    struct cordon_failure failure = {0, 0, -1};
+    ssize_t n;
+    do {
+        n = read(result->error_pipe, &failure, sizeof failure);
+    } while (n < 0 && errno == EINTR);
+    int saved = errno;
+    close(result->error_pipe);
+    result->error_pipe = -1;
+    if (n == (ssize_t)sizeof failure) fail_result(result, failure.step, failure.error, failure.index);
+    else if (n != 0) fail_result(result, CORDON_STEP_SYNC, n < 0 ? saved : EPROTO, -1);
+    return n;
+}
+
+int cordon_spawn_release(struct cordon_spawn_result *result) {
+    /* The child starts no program before this byte. */
+    char release = 1;
+    if (send(result->channel, &release, 1, MSG_NOSIGNAL) != 1) {
+        int error = errno;
+        cordon_spawn_abandon(result);
+        if (result->step == CORDON_STEP_NONE) fail_result(result, CORDON_STEP_SYNC, error, -1);
+        return -1;
+    }
+    if (read_failure(result) == 0) return 0;
+    kill(result->pid, SIGKILL);
+    return -1;
+}
+
+void cordon_spawn_abandon(struct cordon_spawn_result *result) {
+    /* A child waiting for the release would never close the error pipe. */
+    kill(result->pid, SIGKILL);
+    if (result->error_pipe >= 0) read_failure(result);
 }
 
 int cordon_receive_descriptors(int socket, int *descriptors, int max) {

@@ -30,16 +30,18 @@ public struct ResolutionFailure: Error, Sendable, CustomStringConvertible {
 
 /// The system resolver (`getaddrinfo`), run on a thread pool because it blocks.
 public struct SystemResolver: EgressResolver {
-    private let threadPool: NIOThreadPool
+    private let threadPool: NIOThreadPool?
 
-    /// Creates a resolver that blocks only threads of `threadPool`.
-    public init(threadPool: NIOThreadPool = .singleton) {
+    /// Creates a resolver that blocks only threads of `threadPool`; without one, NIO's shared
+    /// pool, started by the first name to resolve (a session that resolves nothing starts no
+    /// threads for it).
+    public init(threadPool: NIOThreadPool? = nil) {
         self.threadPool = threadPool
     }
 
     /// Resolves with `getaddrinfo` for TCP.
     public func resolve(host: String, port: UInt16, on eventLoop: any EventLoop) -> EventLoopFuture<[SocketAddress]> {
-        threadPool.runIfActive(eventLoop: eventLoop) {
+        (threadPool ?? .singleton).runIfActive(eventLoop: eventLoop) {
             var hints = addrinfo()
             hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
             hints.ai_protocol = Int32(IPPROTO_TCP)

@@ -6,9 +6,13 @@ import Musl
 import CCordonLinux
 import SystemPackage
 
-/// A running sandbox child: its host pid, a pidfd to signal it, the descriptors it sent back,
-/// and the thread that cloned it, which waits for it. `PR_SET_PDEATHSIG` fires when the
-/// cloning thread exits, so that thread lives exactly as long as the child.
+/// A sandbox child: its host pid, a pidfd to signal it, the descriptors it sent back, and the
+/// thread that cloned it, which waits for it. `PR_SET_PDEATHSIG` fires when the cloning thread
+/// exits, so that thread lives exactly as long as the child.
+///
+/// A spawned child is confined and holds its program until `release()`: what the supervisor
+/// serves the sandbox can be readied meanwhile, while the child's own set-up runs on the
+/// other core.
 public final class SandboxChild: @unchecked Sendable {
     /// Host pid of the sandbox's first process.
     public let pid: Int32
@@ -16,19 +20,26 @@ public final class SandboxChild: @unchecked Sendable {
     public let descriptors: [FileDescriptor]
     private let pidfd: Int32
     private let state: SpawnState
+    /// The child's failure reports until `release()` read them to the end.
+    private var errorPipe: Int32
 
-    private init(pid: Int32, pidfd: Int32, descriptors: [FileDescriptor], state: SpawnState) {
+    private init(pid: Int32, pidfd: Int32, errorPipe: Int32, descriptors: [FileDescriptor], state: SpawnState) {
         self.pid = pid
         self.pidfd = pidfd
+        self.errorPipe = errorPipe
         self.descriptors = descriptors
         self.state = state
     }
 
-    deinit { close(pidfd) }
+    deinit {
+        close(pidfd)
+        if errorPipe >= 0 { close(errorPipe) }
+    }
 
-    /// Clones a child that applies `specification` and execs its program; returns once the exec
-    /// happened. `expectedDescriptors` is how many descriptors the child sends back.
-    /// `onExit` runs on the waiting thread after the child was reaped (cgroup cleanup).
+    /// Clones a child that applies `specification`; returns once the child is in its cgroups and
+    /// sent its descriptors, and holds its program until `release()`. `expectedDescriptors` is
+    /// how many descriptors the child sends back. `onExit` runs on the waiting thread after the
+    /// child was reaped (cgroup cleanup).
     public static func spawn(
         _ specification: ChildSpecification, expectedDescriptors: Int, onExit: @escaping @Sendable () -> Void
     ) throws(LinuxSystemError) -> SandboxChild {
@@ -54,14 +65,30 @@ public final class SandboxChild: @unchecked Sendable {
         pthread_detach(thread)
         state.started.wait()
         let result = state.result
-        if result.step != Int32(CORDON_STEP_NONE.rawValue) {
-            let step = ChildStep(rawValue: result.step)
-            throw LinuxSystemError(
-                operation: "launch", errno: Errno(rawValue: result.error), step: step,
-                index: result.index >= 0 ? Int(result.index) : nil)
+        if let failure = Self.failure(result) { throw failure }
+        if let failure = state.descriptorError {
+            // A child that failed before it sent them explains more.
+            var held = state.result
+            cordon_spawn_abandon(&held)
+            throw Self.failure(held) ?? failure
         }
-        if let failure = state.descriptorError { throw failure }
-        return SandboxChild(pid: result.pid, pidfd: result.pidfd, descriptors: state.descriptors, state: state)
+        return SandboxChild(pid: result.pid, pidfd: result.pidfd, errorPipe: result.error_pipe, descriptors: state.descriptors, state: state)
+    }
+
+    /// Lets the program start; returns once it was exec'd, or throws the step that failed in the
+    /// child (which is then killed). Call it once.
+    public func release() throws(LinuxSystemError) {
+        var held = state.result
+        held.error_pipe = errorPipe
+        errorPipe = -1
+        if cordon_spawn_release(&held) != 0 { throw Self.failure(held) ?? LinuxSystemError(operation: "launch", errno: .protocolError) }
+    }
+
+    private static func failure(_ result: cordon_spawn_result) -> LinuxSystemError? {
+        guard result.step != Int32(CORDON_STEP_NONE.rawValue) else { return nil }
+        return LinuxSystemError(
+            operation: "launch", errno: Errno(rawValue: result.error), step: ChildStep(rawValue: result.step),
+            index: result.index >= 0 ? Int(result.index) : nil)
     }
 
     /// Blocks until the program exits; returns its raw wait status as the sandbox's first process
@@ -107,7 +134,7 @@ private final class SpawnState: @unchecked Sendable {
             onExit()
             return
         }
-        // The child sent these before its exec, so they are queued already.
+        // The child sends these before it waits for the release.
         if expectedDescriptors > 0 {
             var fds = [Int32](repeating: -1, count: expectedDescriptors)
             let count = cordon_receive_descriptors(result.channel, &fds, Int32(expectedDescriptors))

@@ -13,6 +13,15 @@ public struct SandboxLauncher: Sendable {
 
     /// Starts `plan` and returns once the program was exec'd inside the sandbox.
     public func launch(_ plan: LaunchPlan) throws(LaunchError) -> SandboxProcess {
+        let process = try launchHeld(plan)
+        try process.release()
+        return process
+    }
+
+    /// Starts `plan` up to its program: returns once the sandbox is built, confined and in its
+    /// cgroups, with the program held until `SandboxProcess.release()`. A process that is not
+    /// to run is killed with `signal(SIGKILL)`.
+    public func launchHeld(_ plan: LaunchPlan) throws(LaunchError) -> SandboxProcess {
         var entries: [EnforcementReport.Entry] = []
         var specification = try Self.childSpecification(plan, entries: &entries)
         let groups = Self.createCgroups(plan, entries: &entries)
@@ -22,7 +31,7 @@ public struct SandboxLauncher: Sendable {
             let child = try SandboxChild.spawn(
                 specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count,
                 onExit: { for group in groups { try? group.remove() } })
-            return SandboxProcess(child: child, hasTerminal: hasTerminal, report: EnforcementReport(entries: entries))
+            return SandboxProcess(child: child, plan: plan, hasTerminal: hasTerminal, report: EnforcementReport(entries: entries))
         } catch {
             throw LaunchError(error, plan: plan)
         }

@@ -15,13 +15,26 @@ public final class SandboxProcess: @unchecked Sendable {
     /// What was actually applied, layer by layer.
     public let report: EnforcementReport
     private let child: SandboxChild
+    private let plan: LaunchPlan
 
-    init(child: SandboxChild, hasTerminal: Bool, report: EnforcementReport) {
+    init(child: SandboxChild, plan: LaunchPlan, hasTerminal: Bool, report: EnforcementReport) {
         self.child = child
+        self.plan = plan
         self.pid = child.pid
         self.terminal = hasTerminal ? child.descriptors.first : nil
         self.listeners = Array(child.descriptors.dropFirst(hasTerminal ? 1 : 0))
         self.report = report
+    }
+
+    /// Lets a process from `SandboxLauncher.launchHeld` start its program; returns once the
+    /// program was exec'd. A failure (the program not found, a step of the child) leaves the
+    /// sandbox killed.
+    public func release() throws(LaunchError) {
+        do {
+            try child.release()
+        } catch {
+            throw LaunchError(error, plan: plan)
+        }
     }
 
     /// Blocks until the program has exited and returns how.

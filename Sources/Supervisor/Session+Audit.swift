@@ -19,18 +19,28 @@ extension Session {
 
     /// Runs the prepared session like `run(_:)`, recorded: the start before the program starts
     /// (in required mode the program does not start when that record cannot be written), how
-    /// it ended after, and a launch failure when it never ran.
+    /// it ended after, and a launch failure when it never ran. The start record, the proxy and
+    /// the control-socket entry are readied while the sandbox is being built.
     public static func run(_ session: PreparedSession, audit: SessionAudit) throws(SessionError) -> ProgramExit {
-        try audit.recordStart(session)
+        var startUnrecorded = false
         let clock = ContinuousClock()
-        let started = clock.now
+        var started = clock.now
         let exit: ProgramExit
-        do {
+        do throws(SessionError) {
             exit = try run(session) { process throws(SessionError) in
-                try SessionNetwork.start(session, process: process, audit: audit, logger: audit.logger)
+                do throws(SessionError) {
+                    try audit.recordStart(session)
+                } catch {
+                    startUnrecorded = true
+                    throw error
+                }
+                let network = try SessionNetwork.start(session, process: process, audit: audit, logger: audit.logger)
+                started = clock.now
+                return network
             }
         } catch {
-            audit.recordFailure(error)
+            // When the start could not be recorded, the failure cannot be either.
+            if !startUnrecorded { audit.recordFailure(error) }
             throw error
         }
         try audit.recordStop(exit, duration: clock.now - started)

@@ -18,9 +18,10 @@ extension Session {
         return try run(session, serve: { _ throws(SessionError) in nil })
     }
 
-    /// `run(_:)` with `serve` starting what the supervisor serves the sandbox from outside (its
-    /// network side) once it runs; that is stopped when the program has ended. When `serve`
-    /// fails the sandbox is killed before the error is thrown.
+    /// `run(_:)` with `serve` readying what the supervisor serves the sandbox from outside (its
+    /// network side, its audit record) while the sandbox is built and its program held; the
+    /// program starts once `serve` returned, and what it started is stopped when the program has
+    /// ended. When `serve` fails the sandbox is killed before its program ever ran.
     static func run(
         _ session: PreparedSession, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
     ) throws(SessionError) -> ProgramExit {
@@ -29,10 +30,9 @@ extension Session {
         }
         let process: SandboxProcess
         do {
-            process = try SandboxLauncher().launch(TerminalStreams.fitted(session.output.plan))
+            process = try SandboxLauncher().launchHeld(TerminalStreams.fitted(session.output.plan))
         } catch {
-            let missing = error.errno == .noSuchFileOrDirectory && (error.step == "exec" || error.step == "execve")
-            throw .launch(message: error.description, notFound: missing)
+            throw launchError(error)
         }
         let network: SessionNetwork?
         do {
@@ -42,9 +42,21 @@ extension Session {
             _ = process.waitForExit() as ExitStatus
             throw error
         }
+        do {
+            try process.release()
+        } catch {
+            network?.stop()
+            _ = process.waitForExit() as ExitStatus
+            throw launchError(error)
+        }
         let exit = SessionRelay.run(process, signals: signals, clipboardWrites: session.profile.capabilities.contains(.clipboard(.write)))
         network?.stop()
         return exit
+    }
+
+    private static func launchError(_ error: LaunchError) -> SessionError {
+        let missing = error.errno == .noSuchFileOrDirectory && (error.step == "exec" || error.step == "execve")
+        return .launch(message: error.description, notFound: missing)
     }
 }
 

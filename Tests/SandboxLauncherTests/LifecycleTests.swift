@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import SandboxLauncher
 import SandboxPolicy
 import SystemPackage
@@ -21,6 +22,39 @@ struct LifecycleTests {
         try process.signal(SIGTERM)
         #expect(process.waitForExit() == .signaled(SIGTERM))
         #expect(throws: LaunchError.self) { try process.signal(SIGTERM) }
+    }
+
+    @Test("a held sandbox starts its program only when released, and never when killed first")
+    func heldUntilReleased() throws {
+        let scratch = try Scratch()
+        let plan = Plans.base(scratch, script: "echo ran > /out/ran")
+        let held = try SandboxLauncher().launchHeld(plan)
+        // The reaper forks the program only after the release: it has no child yet.
+        #expect(Self.children(of: held.pid) == "")
+        try held.signal(SIGKILL)
+        #expect(held.waitForExit() == .signaled(SIGKILL))
+        #expect(scratch.read("out/ran") == nil)
+        // Positive control: the same plan, released, runs.
+        let released = try SandboxLauncher().launchHeld(plan)
+        #expect(Self.children(of: released.pid) == "")
+        try released.release()
+        #expect(released.waitForExit() == .exited(0))
+        #expect(scratch.read("out/ran") == "ran\n")
+    }
+
+    @Test("a program that cannot be exec'd fails at the release, naming the step")
+    func failingRelease() throws {
+        let scratch = try Scratch()
+        let held = try SandboxLauncher().launchHeld(Plans.shell(scratch, argv: ["/usr/bin/no-such-program"]))
+        let error = try #require(throws: LaunchError.self) { try held.release() }
+        #expect(error.step == "exec" && error.errno == .noSuchFileOrDirectory)
+        #expect(held.waitForExit() == .signaled(SIGKILL))
+    }
+
+    /// The pids of `pid`'s children as procfs lists them.
+    static func children(of pid: Int32) -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test("SIGKILL ends the whole sandbox")

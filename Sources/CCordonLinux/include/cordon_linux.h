@@ -193,15 +193,27 @@ struct cordon_spawn_result {
     pid_t pid;                    /* host pid of the sandbox's first process */
     int pidfd;
     int channel;                  /* receives descriptors, then the program's wait status */
+    int error_pipe;               /* a failure record from the child, or EOF at the program's exec */
     int step;                     /* enum cordon_step, CORDON_STEP_NONE on success */
     int error;                    /* errno of the failed step */
     int index;                    /* index into the step's list, or -1 */
 };
 
-/* Clones the sandbox and applies the spec in the child; returns 0 once the program has been
-   exec'd, -1 with result->step/error/index set otherwise. Must be C: the child runs between
-   clone and exec, where only async-signal-safe code may run. */
+/* Clones the sandbox and has the child apply the spec; returns 0 once the child is in its
+   cgroups, -1 with result->step/error/index set otherwise. The child builds its view and
+   confines itself meanwhile, sends its descriptors, and then waits: the program starts only
+   with cordon_spawn_release. Must be C: the child runs between clone and exec, where only
+   async-signal-safe code may run. */
 int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result);
+
+/* Lets a child from cordon_spawn start its program; returns 0 once the program has been
+   exec'd, -1 with result->step/error/index set when the child failed (it is then killed).
+   Closes result->error_pipe. */
+int cordon_spawn_release(struct cordon_spawn_result *result);
+
+/* For a child that will not be released: kills it, reads the failure it may have reported
+   before (into result->step/error/index) and closes result->error_pipe. */
+void cordon_spawn_abandon(struct cordon_spawn_result *result);
 
 /* Receives up to max descriptors sent with SCM_RIGHTS in one message; returns the count or -1.
    C because the CMSG_* macros do not import into Swift. */
