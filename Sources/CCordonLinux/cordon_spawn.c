@@ -87,6 +87,19 @@ static void fail_result(struct cordon_spawn_result *result, int step, int error,
     result->index = index;
 }
 
+/* Ends a launch the parent could not carry on: kills and reaps the child and closes its
+   descriptors. A child that failed first explains more than the parent's step. */
+static void give_up(struct cordon_spawn_result *result, int step, int error, int index) {
+    cordon_spawn_abandon(result);
+    if (result->step == CORDON_STEP_NONE) fail_result(result, step, error, index);
+    while (waitpid(result->pid, NULL, 0) < 0 && errno == EINTR) {}
+    close(result->pidfd);
+    close(result->channel);
+    result->pid = -1;
+    result->pidfd = -1;
+    result->channel = -1;
+}
+
 int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result) {
     int error_pipe[2], sync_pipe[2], channel[2];
     result->pid = -1;
@@ -143,7 +156,7 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         return -1;
     }
 
-    int step = CORDON_STEP_NONE, index = -1;
+    int step = CORDON_STEP_NONE, error = 0;
     int rc = 0;
     if (spec->namespaces & CORDON_NS_USER) rc = write_id_maps(spec, pid, &step);
     if (rc == 0) {
@@ -153,29 +166,24 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
             rc = -1;
         }
     }
+    if (rc < 0) error = errno;
     /* Closing without the byte tells a child we could not prepare to exit at once. */
     close(sync_pipe[1]);
-    /* The child builds its view meanwhile: moving a process between cgroups waits for an RCU
-       grace period (about 10 ms here), which that work hides. */
-    if (rc == 0 && spec->cgroup_procs_count > 0) {
-        step = CORDON_STEP_CGROUP_JOIN;
-        rc = join_cgroups(spec, pid, &index);
-    }
     result->pid = pid;
     result->pidfd = pidfd;
     result->channel = channel[0];
     result->error_pipe = error_pipe[0];
     if (rc < 0) {
-        int parent_error = errno;
-        cordon_spawn_abandon(result);
-        /* A child that failed first explains more than a join or a byte that then failed. */
-        if (result->step == CORDON_STEP_NONE) fail_result(result, step, parent_error, index);
-        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-        close(pidfd);
-        close(channel[0]);
-        result->pid = -1;
-        result->pidfd = -1;
-        result->channel = -1;
+        give_up(result, step, error, -1);
+        return -1;
+    }
+    return 0;
+}
+
+int cordon_spawn_join(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result) {
+    int index = -1;
+    if (spec->cgroup_procs_count > 0 && join_cgroups(spec, result->pid, &index) < 0) {
+        give_up(result, CORDON_STEP_CGROUP_JOIN, errno, index);
         return -1;
     }
     return 0;

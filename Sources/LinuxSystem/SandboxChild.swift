@@ -38,10 +38,12 @@ public final class SandboxChild: @unchecked Sendable {
 
     /// Clones a child that applies `specification`; returns once the child is in its cgroups and
     /// sent its descriptors, and holds its program until `release()`. `expectedDescriptors` is
-    /// how many descriptors the child sends back. `onExit` runs on the waiting thread after the
-    /// child was reaped (cgroup cleanup).
+    /// how many descriptors the child sends back. `meanwhile` runs on this thread while the
+    /// child sets itself up and joins its cgroups (when the clone failed, it does not run).
+    /// `onExit` runs on the waiting thread after the child was reaped (cgroup cleanup).
     public static func spawn(
-        _ specification: ChildSpecification, expectedDescriptors: Int, onExit: @escaping @Sendable () -> Void
+        _ specification: ChildSpecification, expectedDescriptors: Int, meanwhile: () -> Void = {},
+        onExit: @escaping @Sendable () -> Void
     ) throws(LinuxSystemError) -> SandboxChild {
         let flattened: FlattenedSpecification
         do {
@@ -63,6 +65,8 @@ public final class SandboxChild: @unchecked Sendable {
             throw LinuxSystemError(operation: "pthread_create", errno: Errno(rawValue: rc))
         }
         pthread_detach(thread)
+        state.cloned.wait()
+        if state.clonedChild { meanwhile() }
         state.started.wait()
         let result = state.result
         if let failure = Self.failure(result) { throw failure }
@@ -113,9 +117,11 @@ private final class SpawnState: @unchecked Sendable {
     let flattened: FlattenedSpecification
     let expectedDescriptors: Int
     let onExit: @Sendable () -> Void
+    let cloned = Latch()
     let started = Latch()
     let exited = Latch()
-    // Written by the spawning thread before `started` (or `exited`) opens, read after.
+    // Written by the spawning thread before `cloned`, `started` or `exited` opens, read after.
+    var clonedChild = false
     var result = cordon_spawn_result()
     var descriptors: [FileDescriptor] = []
     var descriptorError: LinuxSystemError?
@@ -129,7 +135,9 @@ private final class SpawnState: @unchecked Sendable {
 
     func run() {
         var spec = flattened.spec
-        if cordon_spawn(&spec, &result) != 0 {
+        clonedChild = cordon_spawn(&spec, &result) == 0
+        cloned.open()
+        if !clonedChild || cordon_spawn_join(&spec, &result) != 0 {
             started.open()
             onExit()
             return

@@ -19,9 +19,10 @@ public struct SandboxLauncher: Sendable {
     }
 
     /// Starts `plan` up to its program: returns once the sandbox is built, confined and in its
-    /// cgroups, with the program held until `SandboxProcess.release()`. A process that is not
-    /// to run is killed with `signal(SIGKILL)`.
-    public func launchHeld(_ plan: LaunchPlan) throws(LaunchError) -> SandboxProcess {
+    /// cgroups, with the program held until `SandboxProcess.release()`. `meanwhile` runs on this
+    /// thread while the sandbox is being built (not when it could not even be cloned). A
+    /// process that is not to run is killed with `signal(SIGKILL)`.
+    public func launchHeld(_ plan: LaunchPlan, meanwhile: () -> Void = {}) throws(LaunchError) -> SandboxProcess {
         var entries: [EnforcementReport.Entry] = []
         var specification = try Self.childSpecification(plan, entries: &entries)
         let groups = Self.createCgroups(plan, entries: &entries)
@@ -29,7 +30,7 @@ public struct SandboxLauncher: Sendable {
         let hasTerminal = specification.pseudoTerminal != nil
         do {
             let child = try SandboxChild.spawn(
-                specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count,
+                specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count, meanwhile: meanwhile,
                 onExit: { for group in groups { try? group.remove() } })
             return SandboxProcess(child: child, plan: plan, hasTerminal: hasTerminal, report: EnforcementReport(entries: entries))
         } catch {

@@ -19,28 +19,30 @@ extension Session {
 
     /// Runs the prepared session like `run(_:)`, recorded: the start before the program starts
     /// (in required mode the program does not start when that record cannot be written), how
-    /// it ended after, and a launch failure when it never ran. The start record, the proxy and
-    /// the control-socket entry are readied while the sandbox is being built.
+    /// it ended after, and a launch failure when it never ran. The start record is written while
+    /// the sandbox is being built; the proxy and the control-socket entry are readied while its
+    /// program is held.
     public static func run(_ session: PreparedSession, audit: SessionAudit) throws(SessionError) -> ProgramExit {
-        var startUnrecorded = false
+        var startUnrecorded: SessionError?
         let clock = ContinuousClock()
         var started = clock.now
         let exit: ProgramExit
         do throws(SessionError) {
-            exit = try run(session) { process throws(SessionError) in
+            exit = try run(session) {
                 do throws(SessionError) {
                     try audit.recordStart(session)
                 } catch {
-                    startUnrecorded = true
-                    throw error
+                    startUnrecorded = error
                 }
+            } serve: { process throws(SessionError) in
+                if let error = startUnrecorded { throw error }
                 let network = try SessionNetwork.start(session, process: process, audit: audit, logger: audit.logger)
                 started = clock.now
                 return network
             }
         } catch {
             // When the start could not be recorded, the failure cannot be either.
-            if !startUnrecorded { audit.recordFailure(error) }
+            if startUnrecorded == nil { audit.recordFailure(error) }
             throw error
         }
         try audit.recordStop(exit, duration: clock.now - started)

@@ -15,22 +15,23 @@ extension Session {
             throw .system(operation: "start the session", path: "", reason: "the egress proxy needs an audit log for its decisions",
                           remedy: "run it with Session.run(_:audit:)")
         }
-        return try run(session, serve: { _ throws(SessionError) in nil })
+        return try run(session, meanwhile: {}, serve: { _ throws(SessionError) in nil })
     }
 
-    /// `run(_:)` with `serve` readying what the supervisor serves the sandbox from outside (its
-    /// network side, its audit record) while the sandbox is built and its program held; the
-    /// program starts once `serve` returned, and what it started is stopped when the program has
-    /// ended. When `serve` fails the sandbox is killed before its program ever ran.
+    /// `run(_:)` with `meanwhile` running while the sandbox is being built, and `serve` starting
+    /// what the supervisor serves the sandbox from outside (its network side) once it is built,
+    /// while its program is held; the program starts once `serve` returned, and what it started
+    /// is stopped when the program has ended. When `serve` fails the sandbox is killed before
+    /// its program ever ran.
     static func run(
-        _ session: PreparedSession, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
+        _ session: PreparedSession, meanwhile: () -> Void, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
     ) throws(SessionError) -> ProgramExit {
         guard let signals = SignalRelay() else {
             throw .system(operation: "take over signals with signalfd", path: "", reason: "the kernel refused", remedy: "check the open-file limit (ulimit -n)")
         }
         let process: SandboxProcess
         do {
-            process = try SandboxLauncher().launchHeld(TerminalStreams.fitted(session.output.plan))
+            process = try SandboxLauncher().launchHeld(TerminalStreams.fitted(session.output.plan), meanwhile: meanwhile)
         } catch {
             throw launchError(error)
         }

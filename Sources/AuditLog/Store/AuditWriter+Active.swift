@@ -93,6 +93,7 @@ extension AuditWriter {
             line += chunk
             offset += chunk.count
         }
+        if let head = AuditLineHead(line), let time = head.time { return (head.seq, time) }
         struct Head: Decodable {
             var seq: UInt64
             var time: AuditTime
@@ -121,6 +122,7 @@ extension AuditWriter {
 
     /// The `seq` of a line, or a corrupt-file error.
     static func sequence(of line: [UInt8], path: String) throws -> UInt64 {
+        if let head = AuditLineHead(line) { return head.seq }
         struct Sequence: Decodable { var seq: UInt64 }
         guard let decoded = try? JSONDecoder().decode(Sequence.self, from: Data(line)) else {
             throw AuditError(.corrupt, operation: "read last record", path: path,

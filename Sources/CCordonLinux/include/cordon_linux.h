@@ -199,12 +199,17 @@ struct cordon_spawn_result {
     int index;                    /* index into the step's list, or -1 */
 };
 
-/* Clones the sandbox and has the child apply the spec; returns 0 once the child is in its
-   cgroups, -1 with result->step/error/index set otherwise. The child builds its view and
-   confines itself meanwhile, sends its descriptors, and then waits: the program starts only
-   with cordon_spawn_release. Must be C: the child runs between clone and exec, where only
-   async-signal-safe code may run. */
+/* Clones the sandbox and has the child apply the spec; returns 0 once the child runs in its
+   namespaces, -1 with result->step/error/index set otherwise. The child builds its view and
+   confines itself, sends its descriptors, and then waits: it joins its cgroups with
+   cordon_spawn_join and starts the program only with cordon_spawn_release. Must be C: the
+   child runs between clone and exec, where only async-signal-safe code may run. */
 int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result);
+
+/* Moves a child from cordon_spawn into the spec's cgroups (each move waits for an RCU grace
+   period, which the child's own set-up hides); -1 with the child killed and reaped when a
+   move fails. */
+int cordon_spawn_join(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result);
 
 /* Lets a child from cordon_spawn start its program; returns 0 once the program has been
    exec'd, -1 with result->step/error/index set when the child failed (it is then killed).
