@@ -81,6 +81,29 @@ static int join_cgroups(const struct cordon_launch_spec *spec, pid_t pid, int *i
     return 0;
 }
 
+/* Moves the calling thread into the group whose tasks file is `path` (pid 0 is the caller). */
+static int move_this_thread(const char *path) {
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int rc = cordon_write_all(fd, "0", 1);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+/* Leaves the first `count` entered v1 groups; on failure *index names the group. */
+static int leave_groups(const struct cordon_launch_spec *spec, size_t count, int *index) {
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (move_this_thread(spec->cgroup_leave_tasks[i]) < 0 && rc == 0) {
+            *index = (int)i;
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
 static void fail_result(struct cordon_spawn_result *result, int step, int error, int index) {
     result->step = step;
     result->error = error;
@@ -127,6 +150,21 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         return -1;
     }
 
+    for (size_t i = 0; i < spec->cgroup_tasks_count; i++) {
+        if (move_this_thread(spec->cgroup_enter_tasks[i]) < 0) {
+            int error = errno, ignored;
+            leave_groups(spec, i, &ignored);
+            fail_result(result, CORDON_STEP_CGROUP_JOIN, error, (int)i);
+            close(error_pipe[0]);
+            close(error_pipe[1]);
+            close(sync_pipe[0]);
+            close(sync_pipe[1]);
+            close(channel[0]);
+            close(channel[1]);
+            return -1;
+        }
+    }
+
     int pidfd = -1;
     unsigned long flags = clone_flags(spec->namespaces) | CLONE_PIDFD | SIGCHLD;
     /* A raw clone: the child runs on a copy of this stack, like fork, without glibc's atfork work. */
@@ -144,6 +182,9 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         cordon_child_main(spec, fds);
     }
     int clone_error = errno;
+    int leave_index = -1;
+    int left = leave_groups(spec, spec->cgroup_tasks_count, &leave_index);
+    int leave_error = errno;
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     close(error_pipe[1]);
     close(sync_pipe[0]);
@@ -156,17 +197,27 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         return -1;
     }
 
-    int step = CORDON_STEP_NONE, error = 0;
+    int step = CORDON_STEP_NONE, error = 0, index = -1;
     int rc = 0;
-    if (spec->namespaces & CORDON_NS_USER) rc = write_id_maps(spec, pid, &step);
+    /* A thread left in a session's group would count against its limits and keep it. */
+    if (left < 0) {
+        step = CORDON_STEP_CGROUP_JOIN;
+        index = leave_index;
+        error = leave_error;
+        rc = -1;
+    }
+    if (rc == 0 && (spec->namespaces & CORDON_NS_USER)) {
+        rc = write_id_maps(spec, pid, &step);
+        if (rc < 0) error = errno;
+    }
     if (rc == 0) {
         char go = 1;
         if (cordon_write_all(sync_pipe[1], &go, 1) < 0) {
             step = CORDON_STEP_SYNC;
+            error = errno;
             rc = -1;
         }
     }
-    if (rc < 0) error = errno;
     /* Closing without the byte tells a child we could not prepare to exit at once. */
     close(sync_pipe[1]);
     result->pid = pid;
@@ -174,7 +225,7 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     result->channel = channel[0];
     result->error_pipe = error_pipe[0];
     if (rc < 0) {
-        give_up(result, step, error, -1);
+        give_up(result, step, error, index);
         return -1;
     }
     return 0;

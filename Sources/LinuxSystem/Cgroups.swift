@@ -70,8 +70,15 @@ public struct CgroupGroup: Sendable {
         return CgroupGroup(location: location, directory: directory)
     }
 
-    /// The file the child's pid is written to before it execs.
+    /// The file the child's pid is written to before it execs (v2).
     public var processesFile: String { directory + "/cgroup.procs" }
+
+    /// On v1, the `tasks` files a thread of this process writes 0 to, to move itself into this
+    /// group and back into the process's own group; `nil` on v2, where a process's threads
+    /// share one group.
+    public var threadMove: (enter: String, leave: String)? {
+        location.version == .v1 ? (directory + "/tasks", location.directory + "/tasks") : nil
+    }
 
     /// Caps memory (`memory.max` on v2; `memory.limit_in_bytes`, and with swap accounting
     /// `memory.memsw.limit_in_bytes`, on v1, so swap cannot extend the cap).

@@ -95,6 +95,9 @@ final class FlattenedSpecification {
 
         spec.cgroup_procs = UnsafePointer(stringArray(s.cgroupProcessFiles))
         spec.cgroup_procs_count = s.cgroupProcessFiles.count
+        spec.cgroup_enter_tasks = UnsafePointer(stringArray(s.cgroupThreadMoves.map(\.enter)))
+        spec.cgroup_leave_tasks = UnsafePointer(stringArray(s.cgroupThreadMoves.map(\.leave)))
+        spec.cgroup_tasks_count = s.cgroupThreadMoves.count
     }
 
     deinit {

@@ -43,8 +43,12 @@ public struct ChildSpecification: Sendable {
     public var terminalSize: (rows: UInt16, columns: UInt16, xPixels: UInt16, yPixels: UInt16)?
     /// Loopback listeners to create in the new network namespace, in order.
     public var listeners: [ChildListener]
-    /// `cgroup.procs` files the parent writes the child's pid into before releasing it.
+    /// `cgroup.procs` files (v2 groups) the parent writes the child's pid into before releasing it.
     public var cgroupProcessFiles: [String]
+    /// v1 groups: `tasks` files the spawning thread moves itself into for the clone, so that
+    /// the child is born inside them, and the `tasks` files of its own groups it moves back to,
+    /// pairwise.
+    public var cgroupThreadMoves: [(enter: String, leave: String)]
     /// The host directory the staging tmpfs is mounted over (hidden only inside the child).
     public var stagingBase: String
     /// The ephemeral port range to set in the new network namespace, or `nil` to keep the kernel's.
@@ -72,6 +76,7 @@ public struct ChildSpecification: Sendable {
         self.terminalSize = nil
         self.listeners = []
         self.cgroupProcessFiles = []
+        self.cgroupThreadMoves = []
         self.stagingBase = "/tmp"
         self.localPortRange = nil
     }

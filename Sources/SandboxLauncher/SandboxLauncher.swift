@@ -26,7 +26,8 @@ public struct SandboxLauncher: Sendable {
         var entries: [EnforcementReport.Entry] = []
         var specification = try Self.childSpecification(plan, entries: &entries)
         let groups = Self.createCgroups(plan, entries: &entries)
-        specification.cgroupProcessFiles = groups.map(\.processesFile)
+        specification.cgroupThreadMoves = groups.compactMap(\.threadMove)
+        specification.cgroupProcessFiles = groups.filter { $0.threadMove == nil }.map(\.processesFile)
         let hasTerminal = specification.pseudoTerminal != nil
         do {
             let child = try SandboxChild.spawn(

@@ -137,6 +137,8 @@ struct ConfinementTests {
             let members = readSmall(directory + "/cgroup.procs").split(separator: "\n")
             #expect(members.contains(Substring(String(process.pid))), "the first process is in \(directory)")
             #expect(members.count >= 2, "the program is in \(directory) too: \(members)")
+            // The thread that cloned the sandbox into a v1 group went back to its own.
+            #expect(!members.contains(Substring(String(getpid()))), "no thread of the supervisor stays in \(directory)")
         }
         try scratch.write("out/go", "")
         #expect(process.waitForExit() == .exited(0))

@@ -129,8 +129,17 @@ struct cordon_launch_spec {
     const char *ptmx_path;        /* inside the final root */
     const struct cordon_listener *listeners;
     size_t listener_count;
-    const char *const *cgroup_procs; /* cgroup.procs files the parent writes the child's pid to */
+    /* v2 groups: cgroup.procs files the parent writes the child's pid to (cordon_spawn_join). */
+    const char *const *cgroup_procs;
     size_t cgroup_procs_count;
+    /* v1 groups: the spawning thread moves itself into each (writing 0 to its tasks file) just
+       before the clone, so that the child is born inside, and back to its own groups
+       (cgroup_leave_tasks, one per entered group) just after. A thread that moves itself needs
+       no grace period of the kernel's threadgroup lock; moving another process waits for one
+       (about 10 ms). */
+    const char *const *cgroup_enter_tasks;
+    const char *const *cgroup_leave_tasks;
+    size_t cgroup_tasks_count;
     const char *staging_base;     /* host directory the staging tmpfs is mounted on */
     /* With pseudo_terminal: bit n set means standard stream n is the pty; the others stay as
        inherited (never a terminal: the launcher checks). */
