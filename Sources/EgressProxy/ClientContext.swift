@@ -7,7 +7,7 @@ import NIOPosix
 final class ClientContext: Sendable {
     let session: EgressSession
     let channel: any Channel
-    let caller: EventLoopFuture<Caller?>
+    let caller: PendingCaller
     private let deadline: Scheduled<Void>
 
     var eventLoop: any EventLoop { channel.eventLoop }
@@ -21,10 +21,9 @@ final class ClientContext: Sendable {
             let client = channel.remoteAddress.flatMap(SocketEndpoint.init),
             let server = channel.localAddress.flatMap(SocketEndpoint.init)
         {
-            caller = NIOThreadPool.singleton.runIfActive(eventLoop: loop) { lookup.caller(client: client, server: server) }
-                .recover { _ in nil }
+            caller = PendingCaller(lookup: lookup, client: client, server: server)
         } else {
-            caller = loop.makeSucceededFuture(nil)
+            caller = PendingCaller(nil)
         }
         let started = Date()
         let start = NIODeadline.now()

@@ -51,7 +51,7 @@ public final class EgressProxyServer: Sendable {
         guard session.connections.admitClient(limit: session.limits.maxConnections) else {
             let request = EgressRequest(kind: kind, host: "", port: 0)
             session.emit(
-                request, caller: channel.eventLoop.makeSucceededFuture(nil), outcome: .deny, address: nil, capability: nil,
+                request, caller: PendingCaller(nil), outcome: .deny, address: nil, capability: nil,
                 reason: "connection bound reached (\(session.limits.maxConnections) open)", sent: 0, received: 0)
             channel.close(promise: nil)
             return nil

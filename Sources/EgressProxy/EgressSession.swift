@@ -1,6 +1,11 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SandboxPolicy
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The network side of one sandbox session: its live capabilities, how names are resolved, where
 /// decisions are recorded, its bounds, and its open connections. The proxy server and the
@@ -17,6 +22,8 @@ public final class EgressSession: Sendable {
     let callerLookup: (any CallerLookup)?
     let connections = ConnectionRegistry()
     let logger: Logger
+    /// Records waiting for their caller lookup before they reach the sink.
+    let recordsInFlight = NIOLockedValueBox(0)
 
     /// Creates the network side of session `id`.
     ///
@@ -38,6 +45,24 @@ public final class EgressSession: Sendable {
         self.hostAddresses = HostAddresses(fixed: hostAddresses)
         self.callerLookup = callerLookup
         self.logger = logger
+    }
+
+    /// Waits until every record of a connection that has ended reached the sink, or `seconds`
+    /// passed; false (and an error logged) when some still wait for a slow caller lookup. Call
+    /// it once the servers stopped, before the session's log is closed.
+    @discardableResult
+    public func waitForRecords(seconds: Double) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(Int(seconds * 1000))
+        // Polled: this runs once per session, at its end, and rarely waits at all.
+        while recordsInFlight.withLockedValue({ $0 }) > 0 {
+            guard clock.now < deadline else {
+                logger.error("proxy decision records still wait for their caller lookup", metadata: ["session": "\(id)"])
+                return false
+            }
+            usleep(5000)
+        }
+        return true
     }
 
     /// Grants `pattern` from now on.

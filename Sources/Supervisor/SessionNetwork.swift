@@ -130,7 +130,8 @@ final class SessionNetwork: Sendable {
     }
 
     /// Leaves the control socket, stops accepting and ends the event loop; open tunnels end with
-    /// it. Listeners no server took over are closed.
+    /// it. Listeners no server took over are closed. Returns once the records of every ended
+    /// connection were handed to the audit log (bounded), so that they precede the session's end.
     func stop() {
         control.withLockedValue { $0 }?.stop()
         watch.withLockedValue { $0 }?.cancel()
@@ -141,6 +142,7 @@ final class SessionNetwork: Sendable {
             }
             Self.close(&servers)
         }
+        egress?.waitForRecords(seconds: 10)
     }
 
     private static func close(_ servers: inout Servers) {
