@@ -18,10 +18,11 @@ public struct SandboxLauncher: Sendable {
         return process
     }
 
-    /// Starts `plan` up to its program: returns once the sandbox is built, confined and in its
-    /// cgroups, with the program held until `SandboxProcess.release()`. `meanwhile` runs on this
-    /// thread while the sandbox is being built (not when it could not even be cloned). A
-    /// process that is not to run is killed with `signal(SIGKILL)`.
+    /// Starts `plan` up to its program: returns once the sandbox runs in its cgroups and handed
+    /// over its descriptors, with the program held until `SandboxProcess.release()` (the child
+    /// finishes confining itself meanwhile; a step that fails there fails the release).
+    /// `meanwhile` runs on this thread while the sandbox is being built (not when it could not
+    /// even be cloned). A process that is not to run is killed with `signal(SIGKILL)`.
     public func launchHeld(_ plan: LaunchPlan, meanwhile: () -> Void = {}) throws(LaunchError) -> SandboxProcess {
         var entries: [EnforcementReport.Entry] = []
         var specification = try Self.childSpecification(plan, entries: &entries)
