@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "RegoTests", dependencies: ["Rego"]),
         .testTarget(name: "RegoConformanceTests", dependencies: ["Rego", "Yams"]),
         .testTarget(name: "SandboxPolicyTests", dependencies: ["SandboxPolicy"]),
-        .testTarget(name: "SandboxLauncherTests", dependencies: ["SandboxLauncher", "SandboxPolicy", "LinuxSystem"]),
+        .testTarget(name: "SandboxLauncherTests", dependencies: ["SandboxLauncher", "SandboxPolicy", "LinuxSystem", "CCordonLinux"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "CZlib"]),
         .testTarget(name: "EgressProxyTests", dependencies: ["EgressProxy"]),
         .testTarget(name: "SupervisorControlTests", dependencies: ["Supervisor"]),

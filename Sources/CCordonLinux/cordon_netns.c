@@ -26,11 +26,11 @@ void cordon_netns_set_local_ports(const struct cordon_launch_spec *spec, int err
     text[length++] = '\n';
     /* /proc/sys/net shows the network namespace of the process that opens it: ours. */
     int fd = open("/proc/sys/net/ipv4/ip_local_port_range", O_WRONLY | O_CLOEXEC);
-    if (fd < 0) cordon_child_fail(error_pipe, CORDON_STEP_LOOPBACK, errno, -1);
+    if (fd < 0) cordon_child_fail(error_pipe, CORDON_STEP_LOCAL_PORT_RANGE, errno, -1);
     ssize_t written;
     do {
         written = write(fd, text, length);
     } while (written < 0 && errno == EINTR);
-    if (written != (ssize_t)length) cordon_child_fail(error_pipe, CORDON_STEP_LOOPBACK, written < 0 ? errno : EIO, -1);
+    if (written != (ssize_t)length) cordon_child_fail(error_pipe, CORDON_STEP_LOCAL_PORT_RANGE, written < 0 ? errno : EIO, -1);
     close(fd);
 }

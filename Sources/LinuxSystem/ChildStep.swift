@@ -44,4 +44,5 @@ public enum ChildStep: Int32, Sendable, Equatable, CaseIterable {
     case closeDescriptors = 40
     case seccomp = 41
     case exec = 42
+    case localPortRange = 43
 }

@@ -73,6 +73,7 @@ extension LaunchError {
         case .workingDirectory: return ("view", "change to the working directory", "Make sure the working directory is inside the view.")
         case .hostname: return ("view", "set the host name", "The UTS namespace must be in the plan to set a host name.")
         case .loopback: return ("network", "bring up loopback in the new network namespace", "The kernel refused SIOCSIFFLAGS on lo; check that network namespaces are enabled.")
+        case .localPortRange: return ("network", "narrow the ephemeral port range of the new network namespace", "The kernel refused a write to /proc/sys/net/ipv4/ip_local_port_range in the sandbox's own network namespace; check that /proc/sys/net is writable there.")
         case .listener: return ("network", "create a loopback listener", "Use a free port, or port 0 to let the kernel choose.")
         case .terminal: return ("terminal", "open a pseudo-terminal in the new devpts", "The plan needs a devpts mount step for a relayed terminal (CONFIG_DEVPTS_MULTIPLE_INSTANCES).")
         case .sendDescriptors: return ("launch", "pass descriptors to the supervisor", "Raise the open-file limit (ulimit -n).")

@@ -196,6 +196,7 @@ enum cordon_step {
     CORDON_STEP_CLOSE_DESCRIPTORS,
     CORDON_STEP_SECCOMP,
     CORDON_STEP_EXEC,
+    CORDON_STEP_LOCAL_PORT_RANGE,
 };
 
 struct cordon_spawn_result {
