@@ -87,7 +87,7 @@ final class LoopbackEchoServer: @unchecked Sendable {
 
     init(address: String = "127.0.0.1") throws {
         let v6 = address.contains(":")
-        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(v6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var storage = sockaddr_storage()
         var length: socklen_t

@@ -12,7 +12,7 @@ import Glibc
 
 /// A bound, listening TCP socket on a loopback address, as the launcher would hand one over.
 func listeningSocket(_ address: String = "127.0.0.1") throws -> (fd: CInt, port: UInt16) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw TestFailure("socket: errno \(errno)") }
     var sa = sockaddr_in()
     sa.sin_family = sa_family_t(AF_INET)
@@ -193,7 +193,7 @@ final class RawClient {
     let fd: CInt
 
     init(port: UInt16, address: String = "127.0.0.1") throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         var sa = sockaddr_in()
         sa.sin_family = sa_family_t(AF_INET)
         sa.sin_port = port.bigEndian
