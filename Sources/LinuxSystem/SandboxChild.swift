@@ -10,9 +10,8 @@ import SystemPackage
 /// thread that cloned it, which waits for it. `PR_SET_PDEATHSIG` fires when the cloning thread
 /// exits, so that thread lives exactly as long as the child.
 ///
-/// A spawned child is confined and holds its program until `release()`: what the supervisor
-/// serves the sandbox can be readied meanwhile, while the child's own set-up runs on the
-/// other core.
+/// A spawned child holds its program until `release()`: what the supervisor serves the sandbox
+/// is readied meanwhile, while the child builds and confines itself on the other core.
 public final class SandboxChild: @unchecked Sendable {
     /// Host pid of the sandbox's first process.
     public let pid: Int32
