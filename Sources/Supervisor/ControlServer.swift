@@ -95,45 +95,13 @@ public final class ControlServer: Sendable {
 
     /// Takes the lock and binds, or attaches to the holder of the lock.
     private func claimOrAttach(ownNamespace: NamespaceID) throws(ControlSocketError) {
-        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lock >= 0 else { throw UnixSocket.error("open \(lockPath)") }
-        if flock(lock, LOCK_EX | LOCK_NB) == 0 {
-            // The lock stays held until `stop` or the death of this process.
-            unlink(path)
-            let fd = try UnixSocket.make(operation: "create control socket")
-            do throws(ControlSocketError) {
-                try UnixSocket.withAddress(path) { (sa, len) throws(ControlSocketError) in
-                    guard bind(fd, sa, len) == 0 else { throw UnixSocket.error("bind \(path)") }
-                }
-                guard chmod(path, 0o600) == 0, listen(fd, 16) == 0 else { throw UnixSocket.error("listen on \(path)") }
-            } catch {
-                close(fd)
-                close(lock)
-                throw error
-            }
-            state.withLockedValue {
-                $0.listener = fd
-                $0.lock = lock
-            }
-            return
-        }
-        close(lock)
         var lastError: ControlSocketError?
-        for _ in 0..<40 {  // the holder may still be binding
+        // The holder may still be binding, or already leaving: its socket is gone before its
+        // lock is, so the lock is tried again between attempts to attach.
+        for _ in 0..<80 {
+            if try claim() { return }
             do throws(ControlSocketError) {
-                let fd = try ControlClient.connectTo(path)
-                _ = try ControlPeer.check(socket: fd, ownNamespace: ownNamespace)
-                var line = try Self.encode(ControlRequest(operation: .attach))
-                line.append(UInt8(ascii: "\n"))
-                UnixSocket.writeAll(fd, line)
-                let answer = try UnixSocket.readLine(fd)
-                guard (try? ControlCoding.decoder().decode(ControlResponse.self, from: answer))?.ok == true else {
-                    close(fd)
-                    throw ControlSocketError(
-                        code: .peerRefused, operation: "attach to \(path)", reason: "the serving supervisor refused",
-                        remedy: "check that both supervisors run as the same user outside any sandbox")
-                }
-                state.withLockedValue { $0.upstream = fd }
+                try attach(ownNamespace: ownNamespace)
                 return
             } catch {
                 lastError = error
@@ -141,6 +109,55 @@ public final class ControlServer: Sendable {
             }
         }
         throw lastError!
+    }
+
+    /// Serves the socket when this supervisor gets `control.lock`; false when another holds it.
+    private func claim() throws(ControlSocketError) -> Bool {
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else { throw UnixSocket.error("open \(lockPath)") }
+        guard flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            close(lock)
+            return false
+        }
+        // The lock stays held until `stop` or the death of this process.
+        unlink(path)
+        let fd = try UnixSocket.make(operation: "create control socket")
+        do throws(ControlSocketError) {
+            try UnixSocket.withAddress(path) { (sa, len) throws(ControlSocketError) in
+                guard bind(fd, sa, len) == 0 else { throw UnixSocket.error("bind \(path)") }
+            }
+            guard chmod(path, 0o600) == 0, listen(fd, 16) == 0 else { throw UnixSocket.error("listen on \(path)") }
+        } catch {
+            close(fd)
+            close(lock)
+            throw error
+        }
+        state.withLockedValue {
+            $0.listener = fd
+            $0.lock = lock
+        }
+        return true
+    }
+
+    /// Attaches to the serving supervisor, which then forwards requests for this one's sessions.
+    private func attach(ownNamespace: NamespaceID) throws(ControlSocketError) {
+        let fd = try ControlClient.connectTo(path)
+        do throws(ControlSocketError) {
+            _ = try ControlPeer.check(socket: fd, ownNamespace: ownNamespace)
+            var line = try Self.encode(ControlRequest(operation: .attach))
+            line.append(UInt8(ascii: "\n"))
+            UnixSocket.writeAll(fd, line)
+            let answer = try UnixSocket.readLine(fd)
+            guard (try? ControlCoding.decoder().decode(ControlResponse.self, from: answer))?.ok == true else {
+                throw ControlSocketError(
+                    code: .peerRefused, operation: "attach to \(path)", reason: "the serving supervisor refused",
+                    remedy: "check that both supervisors run as the same user outside any sandbox")
+            }
+        } catch {
+            close(fd)
+            throw error
+        }
+        state.withLockedValue { $0.upstream = fd }
     }
 
     /// Answers requests the serving supervisor forwards, until it goes away.

@@ -131,6 +131,34 @@ import Testing
         #expect(after?.sessions?.map(\.id) == ["two"], "the attached supervisor took over")
         #expect(second.isServing)
     }
+
+    /// A serving supervisor removes its socket before it lets go of the lock: one starting in
+    /// that moment finds neither a socket to attach to nor a free lock, and must keep trying
+    /// both rather than refuse its session.
+    @Test func aSupervisorStartingWhileTheServerLeavesServesOnceTheLockIsFree() throws {
+        let runtime = try runtimeDirectory()
+        let path = try ControlSocketPath.resolve(environment: ["XDG_RUNTIME_DIR": runtime], create: true)
+        let lockPath = (path as NSString).deletingLastPathComponent + "/control.lock"
+        // The leaving server: its lock held, its socket already gone.
+        let lock = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        #expect(lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+        #expect(access(path, F_OK) != 0)
+        let started = DispatchSemaphore(value: 0)
+        let outcome = ThreadResult()
+        Thread {
+            outcome.set(Result { try ControlServer.start(path: path, sessions: ControlSessions(), logger: Logger(label: "control-test")) })
+            started.signal()
+        }.start()
+        // Long enough for the new supervisor to find the lock held at least once; the outcome
+        // asserted does not depend on it.
+        usleep(100_000)
+        close(lock)
+        started.wait()
+        let server = try outcome.get().get()
+        defer { server.stop() }
+        #expect(server.isServing)
+        #expect(try ControlClient.send(.init(operation: .sessions), path: path).ok)
+    }
 }
 
 /// The `cordon` binary built beside the test bundle, when the whole package was built.
@@ -162,5 +190,15 @@ struct ControlCommandTests {
         server.stop()
         let stopped = try t.run([cordonBinary, "sessions"], environment: env)
         #expect(stopped.status != 0 && stopped.stderr.contains("start a session"), "\(stopped)")
+    }
+}
+
+/// A result handed from a thread to the test.
+private final class ThreadResult: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<ControlServer, any Error>?
+    func set(_ result: Result<ControlServer, any Error>) { lock.withLock { value = result } }
+    func get() throws -> Result<ControlServer, any Error> {
+        try lock.withLock { guard let value else { throw CocoaError(.coderValueNotFound) }; return value }
     }
 }
