@@ -113,10 +113,10 @@ extension Compiler {
             termDependencies(v, into: &out)
             bodyDependencies(b, into: &out)
         case .call(let target, let args, _):
-            if case .function(let path) = target, let n = findNode(path) { out.insert(n.id) }
+            if case .function(let path) = target, let n = root.descendant(path) { out.insert(n.id) }
             for a in args { termDependencies(a, into: &out) }
         case .functionRef(let target):
-            if case .function(let path) = target, let n = findNode(path) { out.insert(n.id) }
+            if case .function(let path) = target, let n = root.descendant(path) { out.insert(n.id) }
         case .template(let parts):
             for case .expression(let e) in parts { termDependencies(e, into: &out) }
         }

@@ -106,7 +106,7 @@ extension Compiler {
         }
         if parts[0] == "data" {
             let path = Array(parts.dropFirst())
-            if let n = findNode(path), n.hasRules {
+            if let n = root.descendant(path), n.hasRules {
                 return (.function(path), functionArity[path] ?? n.rules.first?.args.count)
             }
             throw RegoError(.type, "undefined function \(parts.joined(separator: "."))", loc)
@@ -132,7 +132,7 @@ extension Compiler {
         if parts[0] == "input" { return .input(Array(parts.dropFirst())) }
         if parts[0] == "data" {
             let path = Array(parts.dropFirst())
-            if functionArity[path] != nil || findNode(path)?.isFunction == true {
+            if functionArity[path] != nil || root.descendant(path)?.isFunction == true {
                 return .function("data." + path.joined(separator: "."))
             }
             return .data(path)

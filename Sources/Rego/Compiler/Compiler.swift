@@ -34,15 +34,6 @@ final class Compiler {
         return n
     }
 
-    func findNode(_ path: [String]) -> RuleNode? {
-        var n = root
-        for k in path {
-            guard let c = n.children[k] else { return nil }
-            n = c
-        }
-        return n
-    }
-
     /// The static (leading string) part of a head ref, and the index where the dynamic part starts.
     static func staticPrefix(_ ref: [Term]) -> [String] {
         var out: [String] = []
