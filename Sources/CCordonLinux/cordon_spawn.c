@@ -40,9 +40,8 @@ static unsigned long clone_flags(uint32_t namespaces) {
     return flags;
 }
 
-static int write_proc_file(pid_t pid, const char *name, const char *text) {
-    char path[64];
-    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+/* Writes `text` to the existing file `path`; -1 with errno of the failed call. */
+static int write_file(const char *path, const char *text) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0) return -1;
     int rc = cordon_write_all(fd, text, strlen(text));
@@ -50,6 +49,12 @@ static int write_proc_file(pid_t pid, const char *name, const char *text) {
     close(fd);
     errno = saved;
     return rc;
+}
+
+static int write_proc_file(pid_t pid, const char *name, const char *text) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+    return write_file(path, text);
 }
 
 static int write_id_maps(const struct cordon_launch_spec *spec, pid_t pid, int *step) {
@@ -67,30 +72,16 @@ static int write_id_maps(const struct cordon_launch_spec *spec, pid_t pid, int *
 
 static int join_cgroups(const struct cordon_launch_spec *spec, pid_t pid, int *index) {
     char text[16];
-    int length = snprintf(text, sizeof text, "%d", (int)pid);
+    snprintf(text, sizeof text, "%d", (int)pid);
     for (size_t i = 0; i < spec->cgroup_procs_count; i++) {
         *index = (int)i;
-        int fd = open(spec->cgroup_procs[i], O_WRONLY | O_CLOEXEC);
-        if (fd < 0) return -1;
-        int rc = cordon_write_all(fd, text, (size_t)length);
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        if (rc < 0) return -1;
+        if (write_file(spec->cgroup_procs[i], text) < 0) return -1;
     }
     return 0;
 }
 
 /* Moves the calling thread into the group whose tasks file is `path` (pid 0 is the caller). */
-static int move_this_thread(const char *path) {
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    int rc = cordon_write_all(fd, "0", 1);
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return rc;
-}
+static int move_this_thread(const char *path) { return write_file(path, "0"); }
 
 /* Leaves the first `count` entered v1 groups; on failure *index names the group. */
 static int leave_groups(const struct cordon_launch_spec *spec, size_t count, int *index) {
