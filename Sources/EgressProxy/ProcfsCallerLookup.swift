@@ -1,7 +1,8 @@
 import Foundation
 
 /// Finds the caller of a TCP connection through procfs: the socket's inode from the TCP table
-/// of the client's network namespace, then the process holding a descriptor for that inode.
+/// of the client's network namespace, then the process holding a descriptor for that inode
+/// (the one that started first, when it was handed down to others).
 ///
 /// Inside a sandbox, pass the pid of a process in it (its init): the TCP table is read through
 /// that process's view and only its descendants are searched. Without one, the supervisor's own
@@ -28,13 +29,25 @@ public struct ProcfsCallerLookup: CallerLookup {
         guard let inode = found else { return nil }
         let target = "socket:[\(inode)]"
         for _ in 0..<2 {
-            for pid in candidates() {
-                for fd in Self.entries("/proc/\(pid)/fd") where Self.link("/proc/\(pid)/fd/\(fd)") == target {
-                    return Caller(pid: pid, executable: Self.link("/proc/\(pid)/exe"))
-                }
+            let holders = candidates().filter { pid in
+                Self.entries("/proc/\(pid)/fd").contains { Self.link("/proc/\(pid)/fd/\($0)") == target }
+            }
+            // A socket is shared by every process that inherited it (a child not yet past its
+            // exec holds copies of all its parent's descriptors); the one that started first
+            // handed it down to the others.
+            if let pid = holders.min(by: { (Self.startTime($0) ?? .max, $0) < (Self.startTime($1) ?? .max, $1) }) {
+                return Caller(pid: pid, executable: Self.link("/proc/\(pid)/exe"))
             }
         }
         return Caller(pid: nil, executable: nil)
+    }
+
+    /// When the process started, in clock ticks since boot (field 22 of its stat file).
+    private static func startTime(_ pid: Int32) -> UInt64? {
+        guard let stat = readAll("/proc/\(pid)/stat"), let end = stat.lastIndex(of: ")") else { return nil }
+        // Fields after the command name, which may hold spaces, start at field 3.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        return fields.count > 19 ? UInt64(fields[19]) : nil
     }
 
     /// Newest processes first: the caller usually just started, and a short-lived one may be

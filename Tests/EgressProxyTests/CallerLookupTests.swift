@@ -24,6 +24,41 @@ struct CallerLookupTests {
         // Negative control: an endpoint nobody holds has no caller.
         #expect(ProcfsCallerLookup().caller(client: SocketEndpoint(address: [127, 0, 0, 1], port: 1), server: serverEnd) == nil)
     }
+
+    /// A child that inherited the client's socket holds it too, and started later: the caller
+    /// is still the process that handed it down.
+    @Test func aSocketHandedDownToAChildStillNamesItsOwner() throws {
+        let (listener, port) = try listeningSocket()
+        defer { close(listener) }
+        let client = try RawClient(port: port)
+        var sa = sockaddr_in()
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(client.fd, $0, &len) } }
+        let clientEnd = SocketEndpoint(address: [127, 0, 0, 1], port: UInt16(bigEndian: sa.sin_port))
+        let serverEnd = SocketEndpoint(address: [127, 0, 0, 1], port: port)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, client.fd, 3)
+        var child: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("/bin/sleep"), strdup("60"), nil]
+        defer { argv.forEach { free($0) } }
+        #expect(posix_spawn(&child, "/bin/sleep", &actions, nil, argv, environ) == 0)
+        defer {
+            kill(child, SIGKILL)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+        }
+        // Control: the child really holds the socket.
+        let socketLink = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(client.fd)")
+        var held = false
+        for _ in 0..<500 where !held {
+            held = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(child)/fd/3")) == socketLink
+            if !held { usleep(2000) }
+        }
+        #expect(held)
+        #expect(ProcfsCallerLookup().caller(client: clientEnd, server: serverEnd)?.pid == getpid())
+    }
 }
 
 /// The production resolver runs getaddrinfo off the event loop and fills in the port.
