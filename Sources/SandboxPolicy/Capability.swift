@@ -132,17 +132,20 @@ public struct PathExpansion: Sendable, Equatable {
 enum PathText {
     /// Collapses `//`, `/./` and a trailing `/`; `nil` when the path has a `..` component.
     static func normalise(_ path: String) -> String? {
-        var parts: [Substring] = []
+        var normalised = ""
         for part in path.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
             if part == ".." { return nil }
-            parts.append(part)
+            normalised += "/" + String(part)
         }
-        return "/" + parts.joined(separator: "/")
+        return normalised.isEmpty ? "/" : normalised
     }
 
     /// True when `path` is `ancestor` or beneath it.
     static func isWithin(_ path: String, _ ancestor: String) -> Bool {
-        ancestor == "/" || path == ancestor || path.hasPrefix(ancestor + "/")
+        if ancestor == "/" { return true }
+        let (inner, outer) = (path.utf8, ancestor.utf8)
+        guard inner.count >= outer.count, inner.starts(with: outer) else { return false }
+        return inner.count == outer.count || inner[inner.index(inner.startIndex, offsetBy: outer.count)] == UInt8(ascii: "/")
     }
 
     /// True when `path` is strictly beneath `ancestor`.

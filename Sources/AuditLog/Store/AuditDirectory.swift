@@ -94,7 +94,7 @@ public struct AuditDirectory: Sendable, Equatable {
     public func create() throws {
         var prefix = ""
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
-            prefix += "/" + component
+            prefix += "/" + String(component)
             if mkdir(prefix, 0o700) != 0, errno != EEXIST {
                 throw AuditError.system(operation: "create directory", path: prefix, errno: errno,
                                         remedy: "create it yourself or pass another --audit-dir")

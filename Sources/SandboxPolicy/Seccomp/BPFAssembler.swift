@@ -55,7 +55,7 @@ struct BPFAssembler {
 
     /// Resolves labels into offsets.
     func assemble() throws(CapabilityError) -> [SeccompInstruction] {
-        var positions: [Int: Int] = [:]
+        var positions = [Int?](repeating: nil, count: labelCount)
         var count = 0
         for item in items {
             if case .place(let label) = item { positions[label] = count } else { count += 1 }

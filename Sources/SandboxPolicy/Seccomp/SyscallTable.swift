@@ -9,7 +9,7 @@ public enum SyscallTable {
     public static func number(_ name: String) -> UInt32? { x86_64Numbers[name] }
 
     /// The name of x86_64 call `number`.
-    public static func name(_ number: UInt32) -> String? { namesByNumber[number] }
+    public static func name(_ number: UInt32) -> String? { number <= highestNumber ? namesByNumber[Int(number)] : nil }
 
     /// True when some architecture other than x86_64 has a call of that name.
     public static func existsElsewhere(_ name: String) -> Bool { otherArchitectureNames.contains(name) }
@@ -17,6 +17,10 @@ public enum SyscallTable {
     /// The highest number in the table.
     public static let highestNumber: UInt32 = x86_64Numbers.values.max() ?? 0
 
-    private static let namesByNumber: [UInt32: String] = Dictionary(
-        x86_64Numbers.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
+    /// Indexed by number; the table has a few gaps (numbers x86_64 never assigned).
+    private static let namesByNumber: [String?] = {
+        var names = [String?](repeating: nil, count: Int(highestNumber) + 1)
+        for (name, number) in x86_64Numbers { names[Int(number)] = name }
+        return names
+    }()
 }
