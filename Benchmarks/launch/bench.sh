@@ -5,7 +5,7 @@
 #
 #   Benchmarks/launch/bench.sh [ROUNDS]        (default 200)
 #
-# Builds cordon in release with a static Swift standard library into .build-release, and
+# Builds cordon as it is installed (scripts/build-release), and
 # installs bubblewrap with apt-get when it is missing.
 set -euo pipefail
 
@@ -18,9 +18,8 @@ if ! command -v bwrap >/dev/null; then
     apt-get install -y bubblewrap
 fi
 
-echo "building cordon (release, static Swift stdlib) ..." >&2
-(cd "$repo" && swift build -c release --static-swift-stdlib --scratch-path .build-release --product cordon >&2)
-cordon="$repo/.build-release/release/cordon"
+echo "building cordon (scripts/build-release) ..." >&2
+cordon="$("$repo/scripts/build-release")"
 
 # Not under /tmp: the sandbox gets a /tmp of its own, so a workspace there cannot be granted.
 work="$(mktemp -d /var/tmp/cordon-bench-XXXXXX)"
