@@ -9,10 +9,8 @@ public enum ProxyEnvironment {
         let http = "http://\(authority)"
         let socks = "socks5h://\(authority)"
         let noProxy = "localhost,127.0.0.1,::1"
-        let java = [
-            "-Dhttp.proxyHost=\(host)", "-Dhttp.proxyPort=\(port)", "-Dhttps.proxyHost=\(host)", "-Dhttps.proxyPort=\(port)",
-            "-Dhttp.nonProxyHosts=localhost|127.0.0.1|[::1]",
-        ].joined(separator: " ")
+        let java = "-Dhttp.proxyHost=\(host) -Dhttp.proxyPort=\(port) -Dhttps.proxyHost=\(host) -Dhttps.proxyPort=\(port)"
+            + " -Dhttp.nonProxyHosts=localhost|127.0.0.1|[::1]"
         let pairs: [(String, String)] = [
             ("HTTP_PROXY", http), ("http_proxy", http),
             ("HTTPS_PROXY", http), ("https_proxy", http),

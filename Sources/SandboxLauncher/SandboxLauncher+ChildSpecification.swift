@@ -178,7 +178,7 @@ extension SandboxLauncher {
 
     /// `base` + `/` + `path`, with `/` alone meaning `base`.
     static func join(_ base: String, _ path: String) -> String {
-        let trimmed = path.drop { $0 == "/" }
+        let trimmed = String(path.drop { $0 == "/" })
         if trimmed.isEmpty { return base.isEmpty ? "/" : base }
         return base.hasSuffix("/") ? base + trimmed : base + "/" + trimmed
     }

@@ -169,7 +169,7 @@ enum PathText {
         var result: [String] = []
         var current = ""
         for part in path.split(separator: "/") {
-            current += "/" + part
+            current += "/" + String(part)
             result.append(current)
         }
         return result

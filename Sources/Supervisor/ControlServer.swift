@@ -40,9 +40,11 @@ public final class ControlServer: Sendable {
         let ownNamespace = try NamespaceID.ownUserNamespace()
         let server = ControlServer(path: path)
         try server.claimOrAttach(ownNamespace: ownNamespace)
-        let thread = Thread { server.run(sessions: sessions, ownNamespace: ownNamespace, logger: logger) }
-        thread.name = "cordon-control"
-        thread.start()
+        guard DetachedThread.start(name: "cordon-control", { server.run(sessions: sessions, ownNamespace: ownNamespace, logger: logger) }) else {
+            server.stop()
+            throw ControlSocketError(code: .socket, operation: "start the control socket's thread", reason: "pthread_create failed",
+                                     remedy: "check the process limit (ulimit -u)")
+        }
         return server
     }
 

@@ -27,9 +27,11 @@ final class FirstConnectionWatch: Sendable {
         var ends: [CInt] = [-1, -1]
         guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else { return nil }
         let watch = FirstConnectionWatch(wake: (ends[0], ends[1]))
-        let thread = Thread { watch.wait(on: sockets, ready: ready) }
-        thread.name = "cordon-proxy-watch"
-        thread.start()
+        guard DetachedThread.start(name: "cordon-proxy-watch", { watch.wait(on: sockets, ready: ready) }) else {
+            close(ends[0])
+            close(ends[1])
+            return nil
+        }
         return watch
     }
 

@@ -198,12 +198,12 @@ public final class SessionAudit: Sendable {
     }
 
     static func lexicallyNormal(_ path: String) -> String? {
-        var parts: [Substring] = []
+        var normal = ""
         for part in path.split(separator: "/") where part != "." {
             if part == ".." { return nil }
-            parts.append(part)
+            normal += "/" + String(part)
         }
-        return "/" + parts.joined(separator: "/")
+        return normal.isEmpty ? "/" : normal
     }
 
     static func realPath(_ path: String) -> String? {

@@ -66,8 +66,8 @@ final class SessionNetwork: Sendable {
                 network.serve(egress, services: services, audit: audit, logger: logger, kill: { try? process.signal(SIGKILL) })
             }) else {
                 network.stop()
-                throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no socket pair",
-                              remedy: "check the open-file limit (ulimit -n)")
+                throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no socket pair or thread",
+                              remedy: "check the open-file and process limits (ulimit -n, ulimit -u)")
             }
             network.watch.withLockedValue { $0 = watch }
         }
