@@ -105,6 +105,8 @@ static void fail_result(struct cordon_spawn_result *result, int step, int error,
    descriptors. A child that failed first explains more than the parent's step. */
 static void give_up(struct cordon_spawn_result *result, int step, int error, int index) {
     cordon_spawn_abandon(result);
+    if (result->sync >= 0) close(result->sync);
+    result->sync = -1;
     if (result->step == CORDON_STEP_NONE) fail_result(result, step, error, index);
     while (waitpid(result->pid, NULL, 0) < 0 && errno == EINTR) {}
     close(result->pidfd);
@@ -120,6 +122,7 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
     result->pidfd = -1;
     result->channel = -1;
     result->error_pipe = -1;
+    result->sync = -1;
     fail_result(result, CORDON_STEP_NONE, 0, -1);
 
     if (pipe2(error_pipe, O_CLOEXEC) < 0) {
@@ -201,22 +204,26 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         rc = write_id_maps(spec, pid, &step);
         if (rc < 0) error = errno;
     }
-    if (rc == 0) {
-        char go = 1;
-        if (cordon_write_all(sync_pipe[1], &go, 1) < 0) {
-            step = CORDON_STEP_SYNC;
-            error = errno;
-            rc = -1;
-        }
-    }
-    /* Closing without the byte tells a child we could not prepare to exit at once. */
-    close(sync_pipe[1]);
     result->pid = pid;
     result->pidfd = pidfd;
     result->channel = channel[0];
     result->error_pipe = error_pipe[0];
+    result->sync = sync_pipe[1];
     if (rc < 0) {
         give_up(result, step, error, index);
+        return -1;
+    }
+    return 0;
+}
+
+int cordon_spawn_go(struct cordon_spawn_result *result) {
+    char go = 1;
+    int rc = cordon_write_all(result->sync, &go, 1);
+    int error = errno;
+    close(result->sync);
+    result->sync = -1;
+    if (rc < 0) {
+        give_up(result, CORDON_STEP_SYNC, error, -1);
         return -1;
     }
     return 0;
@@ -258,6 +265,10 @@ int cordon_spawn_release(struct cordon_spawn_result *result) {
     if (read_failure(result) == 0) return 0;
     kill(result->pid, SIGKILL);
     return -1;
+}
+
+void cordon_spawn_discard(struct cordon_spawn_result *result) {
+    give_up(result, CORDON_STEP_NONE, 0, -1);
 }
 
 void cordon_spawn_abandon(struct cordon_spawn_result *result) {

@@ -22,14 +22,6 @@ public final class SandboxChild: @unchecked Sendable {
     /// The child's failure reports until `release()` read them to the end.
     private var errorPipe: Int32
 
-    private init(pid: Int32, pidfd: Int32, errorPipe: Int32, descriptors: [FileDescriptor], state: SpawnState) {
-        self.pid = pid
-        self.pidfd = pidfd
-        self.errorPipe = errorPipe
-        self.descriptors = descriptors
-        self.state = state
-    }
-
     deinit {
         close(pidfd)
         if errorPipe >= 0 { close(errorPipe) }
@@ -44,38 +36,17 @@ public final class SandboxChild: @unchecked Sendable {
         _ specification: ChildSpecification, expectedDescriptors: Int, meanwhile: () -> Void = {},
         onExit: @escaping @Sendable () -> Void
     ) throws(LinuxSystemError) -> SandboxChild {
-        let flattened: FlattenedSpecification
-        do {
-            flattened = try FlattenedSpecification(specification)
-        } catch {
-            onExit()
-            throw error
-        }
-        let state = SpawnState(flattened: flattened, expectedDescriptors: expectedDescriptors, onExit: onExit)
-        var thread = pthread_t()
-        let context = Unmanaged.passRetained(state).toOpaque()
-        let rc = pthread_create(&thread, nil, { context in
-            Unmanaged<SpawnState>.fromOpaque(context!).takeRetainedValue().run()
-            return nil
-        }, context)
-        if rc != 0 {
-            Unmanaged<SpawnState>.fromOpaque(context).release()
-            onExit()
-            throw LinuxSystemError(operation: "pthread_create", errno: Errno(rawValue: rc))
-        }
-        pthread_detach(thread)
-        state.cloned.wait()
-        if state.clonedChild { meanwhile() }
-        state.started.wait()
-        let result = state.result
-        if let failure = Self.failure(result) { throw failure }
-        if let failure = state.descriptorError {
-            // A child that failed before it sent them explains more.
-            var held = state.result
-            cordon_spawn_abandon(&held)
-            throw Self.failure(held) ?? failure
-        }
-        return SandboxChild(pid: result.pid, pidfd: result.pidfd, errorPipe: result.error_pipe, descriptors: state.descriptors, state: state)
+        try PendingSandboxChild.clone(specification, onExit: onExit)
+            .start(specification, expectedDescriptors: expectedDescriptors, meanwhile: meanwhile)
+    }
+
+    /// Wraps a started child; `state.result` holds its pid, pidfd and error pipe.
+    init(started state: SpawnState) {
+        self.pid = state.result.pid
+        self.pidfd = state.result.pidfd
+        self.errorPipe = state.result.error_pipe
+        self.descriptors = state.descriptors
+        self.state = state
     }
 
     /// Lets the program start; returns once it was exec'd, or throws the step that failed in the
@@ -87,7 +58,7 @@ public final class SandboxChild: @unchecked Sendable {
         if cordon_spawn_release(&held) != 0 { throw Self.failure(held) ?? LinuxSystemError(operation: "launch", errno: .protocolError) }
     }
 
-    private static func failure(_ result: cordon_spawn_result) -> LinuxSystemError? {
+    static func failure(_ result: cordon_spawn_result) -> LinuxSystemError? {
         guard result.step != Int32(CORDON_STEP_NONE.rawValue) else { return nil }
         return LinuxSystemError(
             operation: "launch", errno: Errno(rawValue: result.error), step: ChildStep(rawValue: result.step),
@@ -108,92 +79,5 @@ public final class SandboxChild: @unchecked Sendable {
         if rc != 0 {
             throw LinuxSystemError(operation: "pidfd_send_signal(\(signal)) to pid \(pid)", errno: Errno(rawValue: -rc))
         }
-    }
-}
-
-/// What the spawning thread shares with the caller.
-private final class SpawnState: @unchecked Sendable {
-    let flattened: FlattenedSpecification
-    let expectedDescriptors: Int
-    let onExit: @Sendable () -> Void
-    let cloned = Latch()
-    let started = Latch()
-    let exited = Latch()
-    // Written by the spawning thread before `cloned`, `started` or `exited` opens, read after.
-    var clonedChild = false
-    var result = cordon_spawn_result()
-    var descriptors: [FileDescriptor] = []
-    var descriptorError: LinuxSystemError?
-    var waitStatus: Int32 = 0
-
-    init(flattened: FlattenedSpecification, expectedDescriptors: Int, onExit: @escaping @Sendable () -> Void) {
-        self.flattened = flattened
-        self.expectedDescriptors = expectedDescriptors
-        self.onExit = onExit
-    }
-
-    func run() {
-        var spec = flattened.spec
-        clonedChild = cordon_spawn(&spec, &result) == 0
-        cloned.open()
-        if !clonedChild || cordon_spawn_join(&spec, &result) != 0 {
-            started.open()
-            onExit()
-            return
-        }
-        // The child sends these before it waits for the release.
-        if expectedDescriptors > 0 {
-            var fds = [Int32](repeating: -1, count: expectedDescriptors)
-            let count = cordon_receive_descriptors(result.channel, &fds, Int32(expectedDescriptors))
-            if count == Int32(expectedDescriptors) {
-                descriptors = fds.map { FileDescriptor(rawValue: $0) }
-            } else {
-                let error = count < 0 ? Errno(rawValue: errno) : .protocolError
-                for fd in fds.prefix(max(Int(count), 0)) { close(fd) }
-                descriptorError = LinuxSystemError(operation: "receive descriptors from the sandbox", errno: error, step: .sendDescriptors)
-                _ = cordon_pidfd_send_signal(result.pidfd, SIGKILL)
-            }
-        }
-        started.open()
-        var status: Int32 = 0
-        while waitpid(result.pid, &status, 0) < 0 && errno == EINTR {}
-        var reported: Int32 = 0
-        waitStatus = cordon_receive_wait_status(result.channel, &reported) == 0 ? reported : status
-        close(result.channel)
-        // Cleanup first, so that whoever waited finds the session's cgroups gone.
-        onExit()
-        exited.open()
-    }
-}
-
-/// A one-shot gate: `wait` blocks until `open` was called.
-private final class Latch: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var opened = false
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        condition.deallocate()
-    }
-
-    func open() {
-        pthread_mutex_lock(mutex)
-        opened = true
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
-    }
-
-    func wait() {
-        pthread_mutex_lock(mutex)
-        while !opened { pthread_cond_wait(condition, mutex) }
-        pthread_mutex_unlock(mutex)
     }
 }

@@ -9,12 +9,12 @@ import Musl
 #endif
 
 extension SandboxLauncher {
-    /// Creates one group per controller the plan limits and sets its limit. A controller this
+    /// Creates one group per controller the shape limits and sets its limit. A controller this
     /// user cannot use is reported `off` with the reason: whether to run anyway is the caller's
     /// decision, made from `probeKernel()` before the plan was compiled.
-    static func createCgroups(_ plan: LaunchPlan, entries: inout [EnforcementReport.Entry]) -> [CgroupGroup] {
-        guard plan.layers.contains(.process) else {
-            for (layer, limit) in [("cgroup.memory", plan.cgroupLimits.memoryBytes), ("cgroup.pids", plan.cgroupLimits.maxProcesses)]
+    static func createCgroups(_ shape: LaunchShape, entries: inout [EnforcementReport.Entry]) -> [CgroupGroup] {
+        guard shape.layers.contains(.process) else {
+            for (layer, limit) in [("cgroup.memory", shape.cgroupLimits.memoryBytes), ("cgroup.pids", shape.cgroupLimits.maxProcesses)]
             where limit != nil {
                 entries.append(.init(layer: layer, status: .off, detail: "process layer switched off"))
             }
@@ -40,8 +40,8 @@ extension SandboxLauncher {
                 entries.append(.init(layer: layer, status: .off, detail: "\(error); delegate a cgroup to this user or run as root"))
             }
         }
-        apply("memory", plan.cgroupLimits.memoryBytes) { (group, limit) throws(LinuxSystemError) in try group.limitMemory(bytes: limit) }
-        apply("pids", plan.cgroupLimits.maxProcesses) { (group, limit) throws(LinuxSystemError) in try group.limitProcesses(limit) }
+        apply("memory", shape.cgroupLimits.memoryBytes) { (group, limit) throws(LinuxSystemError) in try group.limitMemory(bytes: limit) }
+        apply("pids", shape.cgroupLimits.maxProcesses) { (group, limit) throws(LinuxSystemError) in try group.limitProcesses(limit) }
         return groups
     }
 }

@@ -23,17 +23,34 @@ public struct SandboxLauncher: Sendable {
     /// finishes confining itself meanwhile; a step that fails there fails the release).
     /// `meanwhile` runs on this thread while the sandbox is being built (not when it could not
     /// even be cloned). A process that is not to run is killed with `signal(SIGKILL)`.
-    public func launchHeld(_ plan: LaunchPlan, meanwhile: () -> Void = {}) throws(LaunchError) -> SandboxProcess {
+    ///
+    /// A `prepared` sandbox of the plan's shape is used instead of cloning one now (once: a
+    /// second launch with it clones its own); one of another shape is discarded.
+    public func launchHeld(_ plan: LaunchPlan, prepared: PreparedSandbox? = nil, meanwhile: () -> Void = {}) throws(LaunchError) -> SandboxProcess {
         var entries: [EnforcementReport.Entry] = []
-        var specification = try Self.childSpecification(plan, entries: &entries)
-        let groups = Self.createCgroups(plan, entries: &entries)
-        specification.cgroupThreadMoves = groups.compactMap(\.threadMove)
-        specification.cgroupProcessFiles = groups.filter { $0.threadMove == nil }.map(\.processesFile)
+        var specification: ChildSpecification
+        do {
+            specification = try Self.childSpecification(plan, entries: &entries)
+        } catch {
+            prepared?.discard()
+            throw error
+        }
+        let sandbox: PreparedSandbox.Parts
+        if let prepared, prepared.shape == plan.shape, let parts = prepared.take() {
+            sandbox = parts
+        } else {
+            prepared?.discard()
+            do {
+                sandbox = try Self.clone(plan.shape)
+            } catch {
+                throw LaunchError(error, plan: plan)
+            }
+        }
+        entries += sandbox.cgroupEntries
+        Self.applyShape(plan.shape, groups: sandbox.groups, to: &specification)
         let hasTerminal = specification.pseudoTerminal != nil
         do {
-            let child = try SandboxChild.spawn(
-                specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count, meanwhile: meanwhile,
-                onExit: { for group in groups { try? group.remove() } })
+            let child = try sandbox.child.start(specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count, meanwhile: meanwhile)
             return SandboxProcess(child: child, plan: plan, hasTerminal: hasTerminal, report: EnforcementReport(entries: entries))
         } catch {
             throw LaunchError(error, plan: plan)

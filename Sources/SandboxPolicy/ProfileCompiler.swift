@@ -23,10 +23,24 @@ public struct ProfileCompiler: Sendable {
         public var protections: [AppliedProtection]
     }
 
+    /// The shape `compile(profile)` gives its plan, without the work of compiling it: the
+    /// launcher clones the sandbox from it meanwhile.
+    public func shape(for profile: Profile) throws(CapabilityError) -> LaunchShape {
+        try shape(for: profile, layers: try enforcement(for: profile).1)
+    }
+
+    private func shape(for profile: Profile, layers: Layers) -> LaunchShape {
+        LaunchShape(
+            namespaces: layers.contains(.view) ? .all : [.user, .pid],
+            idMapping: IDMapping(insideUID: profile.user.uid, outsideUID: profile.user.uid, insideGID: profile.user.gid, outsideGID: profile.user.gid),
+            layers: layers, cgroupLimits: cgroupLimits(for: profile, layers: layers))
+    }
+
     /// Compiles `profile`.
     public func compile(_ profile: Profile) throws(CapabilityError) -> Output {
         try validate(profile)
         let (report, layers) = try enforcement(for: profile)
+        let shape = shape(for: profile, layers: layers)
         let view = try buildView(for: profile)
         let landlock = layers.contains(.landlock) ? landlockPlan(for: view, viewLayer: layers.contains(.view)) : nil
         var seccomp: [SeccompProgram] = []
@@ -38,15 +52,15 @@ public struct ProfileCompiler: Sendable {
             argv: profile.argv,
             environment: environment(for: profile, view: view),
             workingDirectory: profile.workingDirectory,
-            namespaces: layers.contains(.view) ? .all : [.user, .pid],
-            idMapping: IDMapping(insideUID: profile.user.uid, outsideUID: profile.user.uid, insideGID: profile.user.gid, outsideGID: profile.user.gid),
+            namespaces: shape.namespaces,
+            idMapping: shape.idMapping,
             mounts: layers.contains(.view) ? view.mounts : [],
             landlock: landlock,
             seccomp: seccomp,
             resourceLimits: layers.contains(.process) ? Self.resourceLimits(processes: profile.processLimit ?? Profile.defaultProcessLimit) : [],
-            cgroupLimits: cgroupLimits(for: profile, layers: layers),
+            cgroupLimits: shape.cgroupLimits,
             terminal: profile.terminal,
-            layers: layers)
+            layers: shape.layers)
         return Output(plan: plan, report: report, protections: view.protections)
     }
 

@@ -1,4 +1,5 @@
 import CCordonLinux
+import LinuxSystem
 import Foundation
 import Logging
 import NIOConcurrencyHelpers

@@ -1,8 +1,9 @@
 import SandboxPolicy
 
 extension Session {
-    /// Resolves and compiles `request` like `prepare(_:kernel:environment:terminal:)`, with the
-    /// audit directory and signing key hidden from the sandbox; a refusal is recorded.
+    /// Resolves and compiles `request` like `prepare(_:kernel:environment:terminal:cloneSandbox:)`,
+    /// cloning the sandbox meanwhile, with the audit directory and signing key hidden from it; a
+    /// refusal is recorded.
     public static func prepare(
         _ request: SessionRequest, kernel: KernelFeatures, environment: [String: String], terminal: TerminalMode,
         audit: SessionAudit
@@ -10,7 +11,7 @@ extension Session {
         var request = request
         request.cordonPaths += audit.protectedPaths
         do {
-            return try prepare(request, kernel: kernel, environment: environment, terminal: terminal)
+            return try prepare(request, kernel: kernel, environment: environment, terminal: terminal, cloneSandbox: true)
         } catch {
             audit.recordFailure(error)
             throw error

@@ -12,6 +12,7 @@ extension Session {
     /// ended. Signals are taken over before the launch so that none is lost.
     public static func run(_ session: PreparedSession) throws(SessionError) -> ProgramExit {
         guard session.output.plan.listeners.isEmpty else {
+            session.sandbox?.discard()
             throw .system(operation: "start the session", path: "", reason: "the egress proxy needs an audit log for its decisions",
                           remedy: "run it with Session.run(_:audit:)")
         }
@@ -27,11 +28,12 @@ extension Session {
         _ session: PreparedSession, meanwhile: () -> Void, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
     ) throws(SessionError) -> ProgramExit {
         guard let signals = SignalRelay() else {
+            session.sandbox?.discard()
             throw .system(operation: "take over signals with signalfd", path: "", reason: "the kernel refused", remedy: "check the open-file limit (ulimit -n)")
         }
         let process: SandboxProcess
         do {
-            process = try SandboxLauncher().launchHeld(TerminalStreams.fitted(session.output.plan), meanwhile: meanwhile)
+            process = try SandboxLauncher().launchHeld(TerminalStreams.fitted(session.output.plan), prepared: session.sandbox, meanwhile: meanwhile)
         } catch {
             throw launchError(error)
         }

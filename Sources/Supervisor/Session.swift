@@ -1,23 +1,30 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SandboxLauncher
 import SandboxPolicy
 
 /// One session, resolved and compiled: the profile built from the request and this machine,
 /// the plan, and the report it will produce. Preparing touches the file system (to learn what
-/// paths are and to read a seccomp profile) but starts nothing.
+/// paths are and to read a seccomp profile) and, when asked, clones the sandbox, which then
+/// waits, having run nothing, until the session runs or is dropped.
 public struct PreparedSession: Sendable {
     public var profile: Profile
     public var output: ProfileCompiler.Output
     /// Things the person may want to know with `--verbose` (skipped profile rules, ...).
     public var notes: [String]
+    /// The sandbox cloned from the plan's shape while the plan was compiled, if asked for.
+    public var sandbox: PreparedSandbox?
 }
 
 /// Building sessions from requests.
 public enum Session {
-    /// Resolves `request` against this machine and compiles it for `kernel`.
+    /// Resolves `request` against this machine and compiles it for `kernel`. With
+    /// `cloneSandbox`, the sandbox is cloned meanwhile (its cgroups and namespaces made on
+    /// another thread while the plan is compiled), for `run` to finish.
     public static func prepare(
-        _ request: SessionRequest, kernel: KernelFeatures, environment: [String: String], terminal: TerminalMode
+        _ request: SessionRequest, kernel: KernelFeatures, environment: [String: String], terminal: TerminalMode,
+        cloneSandbox: Bool = false
     ) throws(SessionError) -> PreparedSession {
         let facts = HostFileSystemFacts()
         let user = try currentUser(environment: environment)
@@ -53,9 +60,16 @@ public enum Session {
             var directories = CordonDirectories(environment: environment, home: user.home)
             directories.additional = request.cordonPaths
             let compiler = ProfileCompiler(facts: facts, kernel: kernel, cordonDirectories: directories)
-            var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes)
-            try planNetwork(&prepared, kernel: kernel, localPorts: request.localPorts)
-            return prepared
+            let sandbox = cloneSandbox ? SandboxLauncher().prepare(try compiler.shape(for: profile)) : nil
+            do {
+                var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes, sandbox: sandbox)
+                try planNetwork(&prepared, kernel: kernel, localPorts: request.localPorts)
+                return prepared
+            } catch {
+                // Its cgroups are removed before the refusal ends this process.
+                sandbox?.discard()
+                throw error
+            }
         } catch let error as CapabilityError {
             throw .policy(error)
         } catch let error as SessionError {

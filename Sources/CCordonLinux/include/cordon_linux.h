@@ -204,17 +204,26 @@ struct cordon_spawn_result {
     int pidfd;
     int channel;                  /* receives descriptors, then the program's wait status */
     int error_pipe;               /* a failure record from the child, or EOF at the program's exec */
+    int sync;                     /* the byte that lets the child read its spec (cordon_spawn_go) */
     int step;                     /* enum cordon_step, CORDON_STEP_NONE on success */
     int error;                    /* errno of the failed step */
     int index;                    /* index into the step's list, or -1 */
 };
 
-/* Clones the sandbox and has the child apply the spec; returns 0 once the child runs in its
-   namespaces, -1 with result->step/error/index set otherwise. The child builds its view and
-   confines itself, sends its descriptors, and then waits: it joins its cgroups with
-   cordon_spawn_join and starts the program only with cordon_spawn_release. Must be C: the
-   child runs between clone and exec, where only async-signal-safe code may run. */
+/* Clones the sandbox; returns 0 once the child runs in its namespaces with its ids mapped, -1
+   with result->step/error/index set otherwise (the child then killed and reaped). Until
+   cordon_spawn_go the child only waits, and only the spec's namespaces, ids and cgroup thread
+   moves have been read: the rest of the spec may be written meanwhile, in memory the child
+   shares. After it, the child builds its view and confines itself, sends its descriptors, and
+   then waits again: it joins its cgroups with cordon_spawn_join and starts the program only
+   with cordon_spawn_release. Must be C: the child runs between clone and exec, where only
+   async-signal-safe code may run. */
 int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result);
+
+/* Lets a child from cordon_spawn read its spec and apply it; -1 with the child killed and
+   reaped when it cannot be told. A child whose sync descriptor is closed without the byte
+   exits at once. */
+int cordon_spawn_go(struct cordon_spawn_result *result);
 
 /* Moves a child from cordon_spawn into the spec's cgroups (each move waits for an RCU grace
    period, which the child's own set-up hides); -1 with the child killed and reaped when a
@@ -229,6 +238,10 @@ int cordon_spawn_release(struct cordon_spawn_result *result);
 /* For a child that will not be released: kills it, reads the failure it may have reported
    before (into result->step/error/index) and closes result->error_pipe. */
 void cordon_spawn_abandon(struct cordon_spawn_result *result);
+
+/* For a child from cordon_spawn that will never be told to go: kills and reaps it and closes
+   its descriptors. */
+void cordon_spawn_discard(struct cordon_spawn_result *result);
 
 /* Receives up to max descriptors sent with SCM_RIGHTS in one message; returns the count or -1.
    C because the CMSG_* macros do not import into Swift. */

@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CCordonLinux
+import SystemPackage
+
+/// A sandbox child cloned before the rest of its specification exists: in its namespaces, with
+/// its user and group ids mapped and born in its v1 cgroups, it waits. `start` hands it the
+/// whole specification. The namespaces' creation (a millisecond and more for a network
+/// namespace) so runs while the supervisor is still compiling the plan. Dropped without
+/// `start`, it is killed before it ran anything.
+public final class PendingSandboxChild: @unchecked Sendable {
+    private let state: SpawnState
+    /// What the clone was made from; `start` must be given the same.
+    private let shape: ChildSpecification
+    private var startCalled = false
+
+    private init(state: SpawnState, shape: ChildSpecification) {
+        self.state = state
+        self.shape = shape
+    }
+
+    deinit {
+        if !startCalled { abandon() }
+    }
+
+    /// Clones a child from the parts of `shape` a clone needs: its namespaces, its id mapping
+    /// and its cgroup thread moves. `onExit` runs on the waiting thread after the child was
+    /// reaped (cgroup cleanup), also when the clone fails.
+    public static func clone(_ shape: ChildSpecification, onExit: @escaping @Sendable () -> Void) throws(LinuxSystemError) -> PendingSandboxChild {
+        let flattened: FlattenedSpecification
+        do {
+            flattened = try FlattenedSpecification()
+            try flattened.write(shape)
+        } catch {
+            onExit()
+            throw error
+        }
+        let state = SpawnState(flattened: flattened, onExit: onExit)
+        // The sandbox's parent: PR_SET_PDEATHSIG kills the sandbox when this thread ends.
+        guard DetachedThread.start(name: "cordon-sandbox", { state.run() }) else {
+            onExit()
+            throw LinuxSystemError(operation: "pthread_create", errno: .resourceTemporarilyUnavailable)
+        }
+        state.cloned.wait()
+        guard state.clonedChild else {
+            state.started.wait()
+            throw SandboxChild.failure(state.result) ?? LinuxSystemError(operation: "clone the sandbox", errno: .protocolError)
+        }
+        return PendingSandboxChild(state: state, shape: shape)
+    }
+
+    /// Host pid of the child.
+    public var pid: Int32 { state.result.pid }
+
+    /// True when `specification` starts as this child was cloned.
+    public func fits(_ specification: ChildSpecification) -> Bool {
+        specification.namespaces == shape.namespaces
+            && (specification.insideUID, specification.outsideUID, specification.insideGID, specification.outsideGID)
+                == (shape.insideUID, shape.outsideUID, shape.insideGID, shape.outsideGID)
+            && specification.cgroupThreadMoves.map(\.enter) == shape.cgroupThreadMoves.map(\.enter)
+            && specification.cgroupThreadMoves.map(\.leave) == shape.cgroupThreadMoves.map(\.leave)
+    }
+
+    /// Hands the child `specification` (which must `fit`) and returns once it sent its
+    /// descriptors and joined its cgroups, holding its program until `SandboxChild.release()`.
+    /// `expectedDescriptors` is how many descriptors it sends back; `meanwhile` runs on this
+    /// thread while it sets itself up. Call it once; on failure the child is gone.
+    public func start(_ specification: ChildSpecification, expectedDescriptors: Int, meanwhile: () -> Void = {}) throws(LinuxSystemError) -> SandboxChild {
+        precondition(!startCalled, "a pending sandbox child starts once")
+        startCalled = true
+        guard fits(specification) else {
+            abandon()
+            throw LinuxSystemError(operation: "start a sandbox cloned with other namespaces, ids or cgroups", errno: .invalidArgument)
+        }
+        do {
+            try state.flattened.write(specification)
+        } catch {
+            abandon()
+            throw error
+        }
+        state.expectedDescriptors = expectedDescriptors
+        state.go.open()
+        meanwhile()
+        state.started.wait()
+        let result = state.result
+        if let failure = SandboxChild.failure(result) { throw failure }
+        if let failure = state.descriptorError {
+            // A child that failed before it sent them explains more.
+            var held = state.result
+            cordon_spawn_abandon(&held)
+            throw SandboxChild.failure(held) ?? failure
+        }
+        return SandboxChild(started: state)
+    }
+
+    /// Kills the child, which ran nothing, and waits until it was reaped; for a child that will
+    /// not be started.
+    public func discard() {
+        guard !startCalled else { return }
+        startCalled = true
+        abandon()
+    }
+
+    /// Kills the child before it read its specification, and waits until it was reaped.
+    private func abandon() {
+        state.abandoned = true
+        state.go.open()
+        state.started.wait()
+    }
+}
