@@ -9,15 +9,20 @@ import Glibc
 
 /// The procfs caller lookup finds the process holding the client end of a connection.
 struct CallerLookupTests {
-    @Test func findsThisProcessAsTheCallerOfItsOwnConnection() throws {
+    /// A listener, a client connected to it, and both ends as the lookup is given them.
+    static func loopbackConnection() throws -> (listener: Int32, client: RawClient, clientEnd: SocketEndpoint, serverEnd: SocketEndpoint) {
         let (listener, port) = try listeningSocket()
-        defer { close(listener) }
         let client = try RawClient(port: port)
         var sa = sockaddr_in()
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(client.fd, $0, &len) } }
-        let clientEnd = SocketEndpoint(address: [127, 0, 0, 1], port: UInt16(bigEndian: sa.sin_port))
-        let serverEnd = SocketEndpoint(address: [127, 0, 0, 1], port: port)
+        return (listener, client, SocketEndpoint(address: [127, 0, 0, 1], port: UInt16(bigEndian: sa.sin_port)),
+                SocketEndpoint(address: [127, 0, 0, 1], port: port))
+    }
+
+    @Test func findsThisProcessAsTheCallerOfItsOwnConnection() throws {
+        let (listener, client, clientEnd, serverEnd) = try Self.loopbackConnection()
+        defer { close(listener) }
         let caller = ProcfsCallerLookup().caller(client: clientEnd, server: serverEnd)
         #expect(caller?.pid == getpid())
         #expect(caller?.executable == (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
@@ -28,14 +33,8 @@ struct CallerLookupTests {
     /// A child that inherited the client's socket holds it too, and started later: the caller
     /// is still the process that handed it down.
     @Test func aSocketHandedDownToAChildStillNamesItsOwner() throws {
-        let (listener, port) = try listeningSocket()
+        let (listener, client, clientEnd, serverEnd) = try Self.loopbackConnection()
         defer { close(listener) }
-        let client = try RawClient(port: port)
-        var sa = sockaddr_in()
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &sa) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(client.fd, $0, &len) } }
-        let clientEnd = SocketEndpoint(address: [127, 0, 0, 1], port: UInt16(bigEndian: sa.sin_port))
-        let serverEnd = SocketEndpoint(address: [127, 0, 0, 1], port: port)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
