@@ -301,6 +301,7 @@ int cordon_set_close_on_exec(int fd);
 
 /* prctl PR_SET_NAME: names the calling thread (the kernel keeps the first 15 bytes). */
 int cordon_name_this_thread(const char *name);
+
 /* In the child, inside its new network namespace and before the view replaces /proc: sets
    net.ipv4.ip_local_port_range (a per-namespace sysctl) to the spec's range, so that servers the
    program binds to port 0 land on ports its Landlock connect rules cover. Fails the launch at the
