@@ -1,3 +1,4 @@
+import LinuxSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,16 +17,6 @@ struct SignalRelay: ~Copyable {
     /// The read end of the pipe: readable when a signal arrived.
     let descriptor: Int32
 
-    /// What the waiting thread needs: the set and the pipe's write end.
-    private final class Waiter {
-        var set: sigset_t
-        let output: Int32
-        init(set: sigset_t, output: Int32) {
-            self.set = set
-            self.output = output
-        }
-    }
-
     /// Blocks the handled signals and starts the waiting thread; `nil` if that fails.
     init?() {
         var set = sigset_t()
@@ -36,26 +27,23 @@ struct SignalRelay: ~Copyable {
         guard pipe(&ends) == 0 else { return nil }
         for end in ends { TerminalControl.setCloseOnExec(end) }
         TerminalControl.setNonBlocking(ends[0])
-        let waiter = Unmanaged.passRetained(Waiter(set: set, output: ends[1])).toOpaque()
-        var thread = pthread_t()
-        let started = pthread_create(&thread, nil, { context in
-            let waiter = Unmanaged<Waiter>.fromOpaque(context!).takeUnretainedValue()
+        let (output, handledSet) = (ends[1], set)
+        let started = DetachedThread.start(name: "cordon-signals") {
+            var waited = handledSet
             var info = siginfo_t()
             while true {
-                let signal = sigwaitinfo(&waiter.set, &info)
+                let signal = sigwaitinfo(&waited, &info)
                 guard signal > 0 else { continue }
                 // Two bytes: the signal, and whether a terminal or the kernel sent it.
                 var message: [UInt8] = [UInt8(truncatingIfNeeded: signal), info.si_code == SI_KERNEL ? 1 : 0]
-                _ = write(waiter.output, &message, 2)
+                _ = write(output, &message, 2)
             }
-        }, waiter)
-        guard started == 0 else {
-            Unmanaged<Waiter>.fromOpaque(waiter).release()
+        }
+        guard started else {
             close(ends[0])
             close(ends[1])
             return nil
         }
-        pthread_detach(thread)
         descriptor = ends[0]
     }
 
