@@ -56,7 +56,7 @@ public final class PendingSandboxChild: @unchecked Sendable {
     public var pid: Int32 { state.result.pid }
 
     /// True when `specification` starts as this child was cloned.
-    public func fits(_ specification: ChildSpecification) -> Bool {
+    private func fits(_ specification: ChildSpecification) -> Bool {
         specification.namespaces == shape.namespaces
             && (specification.insideUID, specification.outsideUID, specification.insideGID, specification.outsideGID)
                 == (shape.insideUID, shape.outsideUID, shape.insideGID, shape.outsideGID)

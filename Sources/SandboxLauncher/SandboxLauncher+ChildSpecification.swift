@@ -9,7 +9,8 @@ import Musl
 
 extension SandboxLauncher {
     /// Translates a plan into the child's terms (staging prefixes, resolved host paths, kernel
-    /// bits) and records in `entries` what each layer will enforce.
+    /// bits) and records in `entries` what each layer will enforce. The namespaces, ids and
+    /// cgroups come from the plan's shape (`applyShape`), as for a sandbox cloned before it.
     static func childSpecification(
         _ plan: LaunchPlan, entries: inout [EnforcementReport.Entry]
     ) throws(LaunchError) -> ChildSpecification {
@@ -20,10 +21,6 @@ extension SandboxLauncher {
         spec.layers = plan.layers.rawValue
         spec.workingDirectory = plan.workingDirectory
         spec.searchPath = plan.environment.first { $0.hasPrefix("PATH=") }.map { String($0.dropFirst(5)) }
-        spec.insideUID = plan.idMapping.insideUID
-        spec.outsideUID = plan.idMapping.outsideUID
-        spec.insideGID = plan.idMapping.insideGID
-        spec.outsideGID = plan.idMapping.outsideGID
 
         let view = plan.layers.contains(.view)
         let names: [(Namespaces, String)] = [
@@ -36,7 +33,6 @@ extension SandboxLauncher {
                                      : view ? "not in the plan" : "view layer switched off"))
         }
         if view {
-            spec.namespaces = plan.namespaces.rawValue
             spec.hostname = plan.namespaces.contains(.uts) ? plan.hostname : nil
             if plan.namespaces.contains(.mount) {
                 spec.mounts = plan.mounts.map(childMount)
