@@ -32,26 +32,20 @@ final class SpawnState: @unchecked Sendable {
     }
 
     func run() {
+        // Cleanup first, so that whoever waits for `started` finds the session's cgroups gone.
+        func end() {
+            onExit()
+            started.open()
+        }
         clonedChild = cordon_spawn(flattened.spec, &result) == 0
         cloned.open()
-        guard clonedChild else {
-            started.open()
-            onExit()
-            return
-        }
+        guard clonedChild else { return end() }
         go.wait()
         if abandoned {
             cordon_spawn_discard(&result)
-            // Cleanup first, so that whoever discarded it finds the session's cgroups gone.
-            onExit()
-            started.open()
-            return
+            return end()
         }
-        if cordon_spawn_go(&result) != 0 || cordon_spawn_join(flattened.spec, &result) != 0 {
-            started.open()
-            onExit()
-            return
-        }
+        if cordon_spawn_go(&result) != 0 || cordon_spawn_join(flattened.spec, &result) != 0 { return end() }
         // The child sends these before it waits for the release.
         if expectedDescriptors > 0 {
             var fds = [Int32](repeating: -1, count: expectedDescriptors)
