@@ -35,7 +35,7 @@ public struct ProcfsCallerLookup: CallerLookup {
             // A socket is shared by every process that inherited it (a child not yet past its
             // exec holds copies of all its parent's descriptors); the one that started first
             // handed it down to the others.
-            if let pid = holders.min(by: { (Self.startTime($0) ?? .max, $0) < (Self.startTime($1) ?? .max, $1) }) {
+            if let (_, pid) = holders.map({ (Self.startTime($0) ?? .max, $0) }).min(by: <) {
                 return Caller(pid: pid, executable: Self.link("/proc/\(pid)/exe"))
             }
         }
