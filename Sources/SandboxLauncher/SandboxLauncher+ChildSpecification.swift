@@ -48,7 +48,7 @@ extension SandboxLauncher {
 
         if plan.layers.contains(.seccomp), !plan.seccomp.isEmpty {
             spec.seccomp = plan.seccomp.map { $0.instructions.map { ChildBPFInstruction(code: $0.code, jt: $0.jt, jf: $0.jf, k: $0.k) } }
-            entries.append(.init(layer: "seccomp", status: .enforced, detail: plan.seccomp.map(\.name).joined(separator: ", ")))
+            entries.append(.init(layer: "seccomp", status: .enforced, detail: plan.seccomp.map(\.name).joinedText(separator: ", ")))
         } else {
             entries.append(.init(layer: "seccomp", status: .off, detail: plan.layers.contains(.seccomp) ? "no program in the plan" : "seccomp layer switched off"))
         }
@@ -99,7 +99,7 @@ extension SandboxLauncher {
             let inside = view && plan.namespaces.contains(.network)
             entries.append(.init(layer: "network.listeners", status: inside ? .enforced : .off,
                                  detail: (inside ? "inside the sandbox's network namespace: " : "in the host's network namespace: ")
-                                     + plan.listeners.map { "\($0.address):\($0.port)" }.joined(separator: ", ")))
+                                     + plan.listeners.map { "\($0.address):\($0.port)" }.joinedText(separator: ", ")))
         }
         return spec
     }

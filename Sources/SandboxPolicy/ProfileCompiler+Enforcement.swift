@@ -34,7 +34,7 @@ extension ProfileCompiler {
                 if target < 6 { missingRights.append("abstract unix socket and signal scopes (ABI 6)") }
                 entries.append(missingRights.isEmpty
                     ? .init(layer: "landlock", status: .enforced, detail: "ABI \(target): file system rules mirroring the view, abstract unix socket and signal scopes")
-                    : .init(layer: "landlock", status: .partial, detail: "ABI \(target) lacks \(missingRights.joined(separator: ", ")); a newer kernel adds them"))
+                    : .init(layer: "landlock", status: .partial, detail: "ABI \(target) lacks \(missingRights.joinedText(separator: ", ")); a newer kernel adds them"))
             } else {
                 try missing(.landlock, "landlock", feature: "Landlock" + note("landlock"),
                             remedy: "boot a kernel ≥ 5.13 with landlock in the lsm= list (CONFIG_SECURITY_LANDLOCK=y)")

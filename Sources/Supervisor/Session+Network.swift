@@ -84,7 +84,7 @@ extension Session {
                         + [proxied ? "the proxy and forwarded services" : nil, "development ports",
                            localPorts.isEmpty ? nil : "--allow-local-port",
                            ownNetwork ? "the sandbox's ephemeral range \(localPortRange.first)-\(localPortRange.last)" : nil]
-                        .compactMap { $0 }.joined(separator: ", ")
+                        .compactMap { $0 }.joinedText(separator: ", ")
                     : "TCP rules need Landlock ABI 4; the kernel has \(kernel.landlockABI.map(String.init) ?? "none")"))
         }
         // Cordon's allow-list admits every AF_INET and AF_INET6 socket; this narrows them to TCP.
@@ -95,7 +95,7 @@ extension Session {
             layer: "network.egress", status: .enforced,
             detail: "only through Cordon's proxy at 127.0.0.1:\(proxyPort)"
                 + (patterns.isEmpty ? " (nothing granted until `cordon net allow`)" : "")
-                + (services.isEmpty ? "" : " and forwarded host services " + services.map { "\($0.address):\($0.port)" }.joined(separator: ", "))))
+                + (services.isEmpty ? "" : " and forwarded host services " + services.map { "\($0.address):\($0.port)" }.joinedText(separator: ", "))))
     }
 
     /// Internet sockets only for TCP (type `SOCK_STREAM`, protocol 0 or `IPPROTO_TCP`): no UDP
