@@ -133,13 +133,17 @@ extension AuditWriter {
     }
 
     /// The offset of the last newline before `offset`, searching backwards in chunks.
+    /// Reads backwards in chunks that start at one page, which holds most records whole, and
+    /// double up to 64 KiB.
     static func lastNewline(descriptor: Int32, before offset: Int, path: String) throws -> Int? {
         var end = offset
+        var chunkSize = 4096
         while end > 0 {
-            let start = max(0, end - 65_536)
+            let start = max(0, end - chunkSize)
             let chunk = try FileIO.read(descriptor, offset: start, count: end - start, path: path)
             if let index = chunk.lastNewline { return start + index }
             end = start
+            chunkSize = min(chunkSize * 2, 65_536)
         }
         return nil
     }
