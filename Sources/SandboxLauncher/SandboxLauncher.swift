@@ -22,11 +22,12 @@ public struct SandboxLauncher: Sendable {
     /// over its descriptors, with the program held until `SandboxProcess.release()` (the child
     /// finishes confining itself meanwhile; a step that fails there fails the release).
     /// `meanwhile` runs on this thread while the sandbox is being built (not when it could not
-    /// even be cloned). A process that is not to run is killed with `signal(SIGKILL)`.
+    /// even be cloned), given the host pid of the sandbox's first process. A process that is
+    /// not to run is killed with `signal(SIGKILL)`.
     ///
     /// A `prepared` sandbox of the plan's shape is used instead of cloning one now (once: a
     /// second launch with it clones its own); one of another shape is discarded.
-    public func launchHeld(_ plan: LaunchPlan, prepared: PreparedSandbox? = nil, meanwhile: () -> Void = {}) throws(LaunchError) -> SandboxProcess {
+    public func launchHeld(_ plan: LaunchPlan, prepared: PreparedSandbox? = nil, meanwhile: (_ pid: Int32) -> Void = { _ in }) throws(LaunchError) -> SandboxProcess {
         var entries: [EnforcementReport.Entry] = []
         var specification: ChildSpecification
         do {
@@ -50,7 +51,8 @@ public struct SandboxLauncher: Sendable {
         Self.applyShape(plan.shape, groups: sandbox.groups, to: &specification)
         let hasTerminal = specification.pseudoTerminal != nil
         do {
-            let child = try sandbox.child.start(specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count, meanwhile: meanwhile)
+            let child = try sandbox.child.start(
+                specification, expectedDescriptors: (hasTerminal ? 1 : 0) + plan.listeners.count, meanwhile: { meanwhile(sandbox.child.pid) })
             return SandboxProcess(child: child, plan: plan, hasTerminal: hasTerminal, report: EnforcementReport(entries: entries))
         } catch {
             throw LaunchError(error, plan: plan)

@@ -16,16 +16,16 @@ extension Session {
             throw .system(operation: "start the session", path: "", reason: "the egress proxy needs an audit log for its decisions",
                           remedy: "run it with Session.run(_:audit:)")
         }
-        return try run(session, meanwhile: {}, serve: { _ throws(SessionError) in nil })
+        return try run(session, meanwhile: { _ in }, serve: { _ throws(SessionError) in nil })
     }
 
-    /// `run(_:)` with `meanwhile` running while the sandbox is being built, and `serve` starting
-    /// what the supervisor serves the sandbox from outside (its network side) once it is built,
-    /// while its program is held; the program starts once `serve` returned, and what it started
-    /// is stopped when the program has ended. When `serve` fails the sandbox is killed before
-    /// its program ever ran.
+    /// `run(_:)` with `meanwhile` running while the sandbox is being built (given the host pid of
+    /// its first process), and `serve` starting what the supervisor serves the sandbox from
+    /// outside (its network side) once it is built, while its program is held; the program
+    /// starts once `serve` returned, and what it started is stopped when the program has ended.
+    /// When `serve` fails the sandbox is killed before its program ever ran.
     static func run(
-        _ session: PreparedSession, meanwhile: () -> Void, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
+        _ session: PreparedSession, meanwhile: (_ sandboxPID: Int32) -> Void, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
     ) throws(SessionError) -> ProgramExit {
         guard let signals = SignalRelay() else {
             session.sandbox?.discard()

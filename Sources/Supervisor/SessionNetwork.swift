@@ -14,63 +14,52 @@ import SandboxPolicy
 /// The running network side of one session: the egress proxy and the host-service forwarders,
 /// served by the supervisor on the listeners the launcher created inside the sandbox, and the
 /// session's entry on the per-user control socket (`cordon sessions`, `cordon net`).
+///
+/// It is readied in two steps, so that most of it overlaps the building of the sandbox:
+/// `prepare` while the sandbox builds its view, `attach` once it handed over its listeners.
 final class SessionNetwork: Sendable {
     private struct Servers {
         var group: MultiThreadedEventLoopGroup?
         var proxy: EgressProxyServer?
         var forwarders: [HostServiceForwarder] = []
+        /// The sandbox's listeners, from `attach` on.
+        var listeners: [CInt] = []
         /// True once the listeners belong to the servers, or were closed by `stop`.
         var listenersHandedOver = false
     }
 
     let egress: EgressSession?
-    private let listeners: [CInt]
+    /// The sandbox, from `attach` on: what a failure to serve it or to record a decision kills.
+    private let sandbox: NIOLockedValueBox<SandboxProcess?>
     private let servers = NIOLockedValueBox(Servers())
     private let watch = NIOLockedValueBox<FirstConnectionWatch?>(nil)
     private let control = NIOLockedValueBox<ControlServer?>(nil)
+    private let stopped = NIOLockedValueBox(false)
 
-    private init(egress: EgressSession?, listeners: [CInt]) {
+    private init(egress: EgressSession?, sandbox: NIOLockedValueBox<SandboxProcess?>) {
         self.egress = egress
-        self.listeners = listeners
+        self.sandbox = sandbox
     }
 
-    /// Prepares the proxy on the first listener and one forwarder on each following listener, in
-    /// the order `planNetwork` planned them, then registers the session with the control socket
-    /// (serving it, or attaching to the supervisor that does). The event loop that serves them
-    /// starts with the sandbox's first connection (`FirstConnectionWatch`), so a session that
-    /// never connects pays nothing for it. A session whose plan has no listeners is registered
-    /// without a network side. On failure everything started is stopped again: a session that
-    /// cannot be reached for a live deny does not run.
-    static func start(
-        _ session: PreparedSession, process: SandboxProcess, audit: SessionAudit, logger: Logger
+    /// Readies the network side of `session` while its sandbox is being built: the proxy's
+    /// session (its rules, resolver and audit sink, and the caller lookup in the network
+    /// namespace of the sandbox whose first process is `sandboxPID`), then the session's entry
+    /// on the control socket (serving it, or attaching to the supervisor that does). A session
+    /// whose plan has no listeners is registered without a network side. On failure everything
+    /// started is stopped again: a session that cannot be reached for a live deny does not run.
+    static func prepare(
+        _ session: PreparedSession, sandboxPID: Int32, audit: SessionAudit, logger: Logger
     ) throws(SessionError) -> SessionNetwork {
-        let plan = session.output.plan
-        let listeners = process.listeners.map(\.rawValue)
-        guard listeners.count == plan.listeners.count else {
-            throw .system(operation: "start the egress proxy", path: "",
-                          reason: "the launcher handed over \(listeners.count) listener(s), the plan has \(plan.listeners.count)",
-                          remedy: "report this as a bug")
-        }
-        let network: SessionNetwork
-        if plan.listeners.isEmpty {
-            network = SessionNetwork(egress: nil, listeners: [])
-        } else {
+        let sandbox = NIOLockedValueBox<SandboxProcess?>(nil)
+        var egress: EgressSession?
+        if !session.output.plan.listeners.isEmpty {
             let patterns = Session.networkPatterns(of: session.profile)
-            let services = HostServiceForwarder.services(for: patterns)
-            let sink = AuditDecisionSink(audit: audit, stop: { try? process.signal(SIGKILL) })
-            let egress = EgressSession(
+            let sink = AuditDecisionSink(audit: audit, stop: { Self.kill(sandbox) })
+            egress = EgressSession(
                 id: audit.sessionID, rules: EgressRules(allowed: patterns), resolver: try resolver(session.profile.hostEnvironment), sink: sink,
-                callerLookup: ProcfsCallerLookup(namespacePID: process.pid), logger: logger)
-            network = SessionNetwork(egress: egress, listeners: listeners)
-            guard let watch = FirstConnectionWatch.start(listeners, ready: {
-                network.serve(egress, services: services, audit: audit, logger: logger, kill: { try? process.signal(SIGKILL) })
-            }) else {
-                network.stop()
-                throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no socket pair or thread",
-                              remedy: "check the open-file and process limits (ulimit -n, ulimit -u)")
-            }
-            network.watch.withLockedValue { $0 = watch }
+                callerLookup: ProcfsCallerLookup(namespacePID: sandboxPID), logger: logger)
         }
+        let network = SessionNetwork(egress: egress, sandbox: sandbox)
         do {
             try network.register(session, id: audit.sessionID, logger: logger)
         } catch {
@@ -79,6 +68,37 @@ final class SessionNetwork: Sendable {
                           remedy: "make $XDG_RUNTIME_DIR/cordon (or /tmp/cordon-UID) a directory of your own with mode 0700")
         }
         return network
+    }
+
+    /// Takes over the listeners `process` handed over, in the order `planNetwork` planned them:
+    /// the proxy's first, then one per forwarded host service. The event loop that serves them
+    /// starts with the sandbox's first connection (`FirstConnectionWatch`), so a session that
+    /// never connects pays nothing for it. On failure the listeners are closed; the caller
+    /// stops the session.
+    func attach(_ process: SandboxProcess, session: PreparedSession, audit: SessionAudit, logger: Logger) throws(SessionError) {
+        let listeners = process.listeners.map(\.rawValue)
+        sandbox.withLockedValue { $0 = process }
+        servers.withLockedValue { $0.listeners = listeners }
+        let planned = session.output.plan.listeners.count
+        guard listeners.count == planned else {
+            throw .system(operation: "start the egress proxy", path: "",
+                          reason: "the launcher handed over \(listeners.count) listener(s), the plan has \(planned)",
+                          remedy: "report this as a bug")
+        }
+        guard let egress, !listeners.isEmpty else { return }
+        let services = HostServiceForwarder.services(for: Session.networkPatterns(of: session.profile))
+        let sandbox = self.sandbox
+        guard let watch = FirstConnectionWatch.start(listeners, ready: {
+            self.serve(egress, services: services, audit: audit, logger: logger, kill: { Self.kill(sandbox) })
+        }) else {
+            throw .system(operation: "watch the egress proxy's listener", path: "", reason: "the kernel gave no socket pair or thread",
+                          remedy: "check the open-file and process limits (ulimit -n, ulimit -u)")
+        }
+        self.watch.withLockedValue { $0 = watch }
+    }
+
+    private static func kill(_ sandbox: NIOLockedValueBox<SandboxProcess?>) {
+        try? sandbox.withLockedValue { $0 }?.signal(SIGKILL)
     }
 
     /// Starts the event loop, the proxy and the forwarders on the listeners. When that fails the
@@ -94,8 +114,8 @@ final class SessionNetwork: Sendable {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             servers.group = group
             do {
-                servers.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [listeners[0]], group: group).wait()
-                for (service, socket) in zip(services, listeners.dropFirst()) {
+                servers.proxy = try EgressProxyServer.start(session: egress, listeningSockets: [servers.listeners[0]], group: group).wait()
+                for (service, socket) in zip(services, servers.listeners.dropFirst()) {
                     servers.forwarders.append(
                         try HostServiceForwarder.start(session: egress, service: service, listeningSocket: socket, group: group).wait())
                 }
@@ -132,13 +152,15 @@ final class SessionNetwork: Sendable {
     /// Leaves the control socket, stops accepting and ends the event loop; open tunnels end with
     /// it. Listeners no server took over are closed. Returns once the records of every ended
     /// connection were handed to the audit log (bounded), so that they precede the session's end.
+    /// Only the first call does anything.
     func stop() {
+        guard !stopped.withLockedValue({ stopped in defer { stopped = true }; return stopped }) else { return }
         control.withLockedValue { $0 }?.stop()
         watch.withLockedValue { $0 }?.cancel()
         servers.withLockedValue { servers in
             if !servers.listenersHandedOver {
                 servers.listenersHandedOver = true
-                for socket in listeners { Glibc.close(socket) }
+                for socket in servers.listeners { Glibc.close(socket) }
             }
             Self.close(&servers)
         }
