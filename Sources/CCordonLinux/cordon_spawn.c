@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -313,7 +315,13 @@ int cordon_receive_descriptors(int socket, int *descriptors, int max) {
     return count;
 }
 
-int cordon_receive_wait_status(int channel, int *status) {
+int cordon_await_wait_status(int channel, int pidfd, int *status) {
+    /* The pidfd turns readable once the reaper has exited; the channel, when it sent the status
+       or closed without it. */
+    struct pollfd fds[2] = {{channel, POLLIN, 0}, {pidfd, POLLIN, 0}};
+    while (poll(fds, 2, -1) < 0) {
+        if (errno != EINTR) return -1;
+    }
     int32_t value;
     ssize_t n;
     do {
@@ -323,3 +331,5 @@ int cordon_receive_wait_status(int channel, int *status) {
     *status = value;
     return 0;
 }
+
+int cordon_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }

@@ -30,15 +30,15 @@ public final class PendingSandboxChild: @unchecked Sendable {
     /// and its cgroup thread moves. `onExit` runs on the waiting thread after the child was
     /// reaped (cgroup cleanup), also when the clone fails.
     public static func clone(_ shape: ChildSpecification, onExit: @escaping @Sendable () -> Void) throws(LinuxSystemError) -> PendingSandboxChild {
-        let flattened: FlattenedSpecification
+        let state: SpawnState
         do {
-            flattened = try FlattenedSpecification()
+            let flattened = try FlattenedSpecification()
             try flattened.write(shape)
+            state = try SpawnState(flattened: flattened, onExit: onExit)
         } catch {
             onExit()
             throw error
         }
-        let state = SpawnState(flattened: flattened, onExit: onExit)
         // The sandbox's parent: PR_SET_PDEATHSIG kills the sandbox when this thread ends.
         guard DetachedThread.start(name: "cordon-sandbox", { state.run() }) else {
             onExit()

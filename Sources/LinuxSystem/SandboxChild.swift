@@ -65,12 +65,24 @@ public final class SandboxChild: @unchecked Sendable {
             index: result.index >= 0 ? Int(result.index) : nil)
     }
 
-    /// Blocks until the program exits; returns its raw wait status as the sandbox's first process
-    /// reported it, or that process's own status when it died first (killed from outside).
+    /// Blocks until the sandbox is gone (its first process reaped, `onExit` run); returns the
+    /// program's raw wait status as the sandbox's first process reported it, or that process's
+    /// own status when it died first (killed from outside).
     public func waitForExit() -> Int32 {
         state.exited.wait()
         return state.waitStatus
     }
+
+    /// Blocks until the program's end is known, which is before the sandbox is gone (its
+    /// namespaces are torn down meanwhile); returns the same status as `waitForExit()`.
+    public func waitForProgramEnd() -> Int32 {
+        state.ended.wait()
+        return state.waitStatus
+    }
+
+    /// A descriptor that turns readable once `waitForProgramEnd()` no longer blocks; this child
+    /// owns it.
+    public var programEndNotice: Int32 { state.endNotice }
 
     /// Sends `signal` to the sandbox's first process, which passes it on to the program
     /// (SIGKILL ends the whole sandbox).

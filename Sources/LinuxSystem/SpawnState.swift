@@ -9,12 +9,19 @@ import SystemPackage
 /// What the spawning thread shares with the caller. The thread clones the child, waits until
 /// the caller wrote the whole specification (`go`), lets the child apply it, receives its
 /// descriptors, and then waits for it to exit; it lives exactly as long as the child.
+///
+/// The program's end is known (`ended`) before the child is gone (`exited`): the child reports
+/// the program's wait status and then exits, and its exit waits for the kernel to tear its
+/// namespaces down, about a millisecond that the caller can spend finishing the session.
 final class SpawnState: @unchecked Sendable {
     let flattened: FlattenedSpecification
     let onExit: @Sendable () -> Void
+    /// An eventfd that turns readable when `ended` opens, for callers that poll.
+    let endNotice: Int32
     let cloned = Latch()
     let go = Latch()
     let started = Latch()
+    let ended = Latch()
     let exited = Latch()
     // Written by the caller before `go` opens, read after.
     var expectedDescriptors = 0
@@ -24,12 +31,19 @@ final class SpawnState: @unchecked Sendable {
     var result = cordon_spawn_result()
     var descriptors: [FileDescriptor] = []
     var descriptorError: LinuxSystemError?
+    // Written by the spawning thread before `ended` opens, read after.
     var waitStatus: Int32 = 0
 
-    init(flattened: FlattenedSpecification, onExit: @escaping @Sendable () -> Void) {
+    /// Fails when the kernel gives no eventfd.
+    init(flattened: FlattenedSpecification, onExit: @escaping @Sendable () -> Void) throws(LinuxSystemError) {
+        let notice = cordon_eventfd()
+        guard notice >= 0 else { throw LinuxSystemError(operation: "eventfd", errno: Errno(rawValue: errno)) }
         self.flattened = flattened
         self.onExit = onExit
+        self.endNotice = notice
     }
+
+    deinit { close(endNotice) }
 
     func run() {
         // Cleanup first, so that whoever waits for `started` finds the session's cgroups gone.
@@ -60,13 +74,23 @@ final class SpawnState: @unchecked Sendable {
             }
         }
         started.open()
+        var reported: Int32 = 0
+        let hasReport = cordon_await_wait_status(result.channel, result.pidfd, &reported) == 0
+        if hasReport { announceEnd(reported) }
         var status: Int32 = 0
         while waitpid(result.pid, &status, 0) < 0 && errno == EINTR {}
-        var reported: Int32 = 0
-        waitStatus = cordon_receive_wait_status(result.channel, &reported) == 0 ? reported : status
         close(result.channel)
         // Cleanup first, so that whoever waited finds the session's cgroups gone.
         onExit()
+        // Killed before it could report: its own status says how.
+        if !hasReport { announceEnd(status) }
         exited.open()
+    }
+
+    private func announceEnd(_ status: Int32) {
+        waitStatus = status
+        ended.open()
+        var one: UInt64 = 1
+        _ = write(endNotice, &one, 8)
     }
 }

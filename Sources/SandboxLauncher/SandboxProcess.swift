@@ -37,10 +37,21 @@ public final class SandboxProcess: @unchecked Sendable {
         }
     }
 
-    /// Blocks until the program has exited and returns how.
+    /// Blocks until the program has exited and the sandbox is gone (its cgroups removed), and
+    /// returns how the program ended.
     public func waitForExit() -> ExitStatus {
         ExitStatus(waitStatus: child.waitForExit())
     }
+
+    /// Blocks until the program has exited and returns how, possibly before the sandbox is gone:
+    /// the kernel tears its namespaces down meanwhile. `waitForExit()` waits for the rest.
+    public func waitForProgramExit() -> ExitStatus {
+        ExitStatus(waitStatus: child.waitForProgramEnd())
+    }
+
+    /// A descriptor that turns readable once `waitForProgramExit()` no longer blocks; the
+    /// process owns it.
+    public var programExitNotice: FileDescriptor { FileDescriptor(rawValue: child.programEndNotice) }
 
     /// Sends `signal` through the pidfd to the sandbox's pid 1, which passes it on to the
     /// program; SIGKILL ends the whole sandbox at once.

@@ -16,9 +16,9 @@ public enum ProgramExit: Sendable, Equatable {
 protocol RunningProgram {
     /// The pty master, when the program has a relayed terminal.
     var terminalDescriptor: Int32? { get }
-    /// Whether the sandbox has ended, without blocking (SIGCHLD also comes from helpers the
-    /// launcher forks).
-    var hasExited: Bool { get }
+    /// A descriptor that turns readable once the program has exited (SIGCHLD says less: it also
+    /// comes from helpers the launcher forks, and only after the sandbox was torn down).
+    var exitNotice: Int32 { get }
     /// Blocks until the program has exited.
     func waitForExit() -> ProgramExit
     /// Passes `signal` on to the program.

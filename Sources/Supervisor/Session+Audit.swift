@@ -22,10 +22,12 @@ extension Session {
     /// (in required mode the program does not start when that record cannot be written), how
     /// it ended after, and a launch failure when it never ran. The start record is written and
     /// the network side readied (proxy session, control-socket entry) while the sandbox is being
-    /// built; the proxy takes over the sandbox's listeners while its program is held.
+    /// built; the proxy takes over the sandbox's listeners while its program is held; the end is
+    /// recorded while the kernel tears the sandbox down.
     public static func run(_ session: PreparedSession, audit: SessionAudit) throws(SessionError) -> ProgramExit {
         var startUnrecorded: SessionError?
         var unready: SessionError?
+        var stopUnrecorded: SessionError?
         var network: SessionNetwork?
         let clock = ContinuousClock()
         var started = clock.now
@@ -49,6 +51,12 @@ extension Session {
                 try network.attach(process, session: session, audit: audit, logger: audit.logger)
                 started = clock.now
                 return network
+            } ended: { exit in
+                do throws(SessionError) {
+                    try audit.recordStop(exit, duration: clock.now - started)
+                } catch {
+                    stopUnrecorded = error
+                }
             }
         } catch {
             network?.stop()
@@ -56,7 +64,7 @@ extension Session {
             if startUnrecorded == nil { audit.recordFailure(error) }
             throw error
         }
-        try audit.recordStop(exit, duration: clock.now - started)
+        if let stopUnrecorded { throw stopUnrecorded }
         return exit
     }
 }

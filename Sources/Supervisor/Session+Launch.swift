@@ -23,9 +23,12 @@ extension Session {
     /// its first process), and `serve` starting what the supervisor serves the sandbox from
     /// outside (its network side) once it is built, while its program is held; the program
     /// starts once `serve` returned, and what it started is stopped when the program has ended.
-    /// When `serve` fails the sandbox is killed before its program ever ran.
+    /// When `serve` fails the sandbox is killed before its program ever ran. `ended` runs once
+    /// the program has ended, while the kernel tears the sandbox down; this returns once both
+    /// are done.
     static func run(
-        _ session: PreparedSession, meanwhile: (_ sandboxPID: Int32) -> Void, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?
+        _ session: PreparedSession, meanwhile: (_ sandboxPID: Int32) -> Void, serve: (SandboxProcess) throws(SessionError) -> SessionNetwork?,
+        ended: (ProgramExit) -> Void = { _ in }
     ) throws(SessionError) -> ProgramExit {
         guard let signals = SignalRelay() else {
             session.sandbox?.discard()
@@ -54,6 +57,9 @@ extension Session {
         }
         let exit = SessionRelay.run(process, signals: signals, clipboardWrites: session.profile.capabilities.contains(.clipboard(.write)))
         network?.stop()
+        // The program's end is known while the kernel still tears the sandbox down.
+        ended(exit)
+        _ = process.waitForExit() as ExitStatus
         return exit
     }
 
@@ -66,16 +72,10 @@ extension Session {
 extension SandboxProcess: RunningProgram {
     var terminalDescriptor: Int32? { terminal?.rawValue }
 
-    /// Looks without reaping (`WNOWAIT`): the launcher's own thread reaps the sandbox, and
-    /// once it has, the pid is no child any more (`ECHILD`), which also means it ended.
-    var hasExited: Bool {
-        var info = siginfo_t()
-        if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) != 0 { return errno == ECHILD }
-        return info.si_signo == SIGCHLD
-    }
+    var exitNotice: Int32 { programExitNotice.rawValue }
 
     func waitForExit() -> ProgramExit {
-        switch waitForExit() as ExitStatus {
+        switch waitForProgramExit() {
         case .exited(let code): return .exited(code)
         case .signaled(let signal): return .signaled(signal)
         }

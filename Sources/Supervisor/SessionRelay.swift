@@ -33,6 +33,7 @@ enum SessionRelay {
 
         while exit == nil || masterOpen {
             var fds = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
+            if exit == nil { fds.append(pollfd(fd: program.exitNotice, events: Int16(POLLIN), revents: 0)) }
             if masterOpen { fds.append(pollfd(fd: master, events: Int16(POLLIN) | (pending.isEmpty ? 0 : Int16(POLLOUT)), revents: 0)) }
             if inputOpen && pending.count < buffer.count { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
             // Once the program has ended, only drain what it left in the pty.
@@ -44,7 +45,7 @@ enum SessionRelay {
                 case signals.descriptor:
                     while let (signal, fromKernel) = signals.next() {
                         switch signal {
-                        case SIGCHLD: if program.hasExited { exit = program.waitForExit() }
+                        case SIGCHLD: continue
                         case SIGWINCH: if let person { TerminalControl.copyWindowSize(from: person, to: master) }
                         case SIGINT where fromKernel && !keysAsBytes, SIGQUIT where fromKernel && !keysAsBytes:
                             TerminalControl.signalForeground(of: master, signal)
@@ -53,6 +54,8 @@ enum SessionRelay {
                         default: if !fromKernel || signal == SIGHUP { program.forward(signal) }
                         }
                     }
+                case program.exitNotice:
+                    exit = program.waitForExit()
                 case master:
                     if fd.revents & Int16(POLLOUT) != 0 && !pending.isEmpty {
                         let written = pending.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
@@ -82,12 +85,13 @@ enum SessionRelay {
     /// Standard streams are the program's own; only signals and the end need handling.
     private static func waitOnly(_ program: some RunningProgram, signals: borrowing SignalRelay) -> ProgramExit {
         while true {
-            var fds = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0)]
-            if poll(&fds, 1, -1) < 0 { continue }
+            var fds = [pollfd(fd: signals.descriptor, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: program.exitNotice, events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 2, -1) < 0 { continue }
+            if fds[1].revents != 0 { return program.waitForExit() }
             while let (signal, _) = signals.next() {
                 switch signal {
-                case SIGCHLD: if program.hasExited { return program.waitForExit() }
-                case SIGWINCH: continue
+                case SIGCHLD, SIGWINCH: continue
                 // The sandbox is in a session of its own, so a terminal's Ctrl-C reaches only
                 // Cordon: pass it on like any other.
                 default: program.forward(signal)

@@ -247,8 +247,15 @@ void cordon_spawn_discard(struct cordon_spawn_result *result);
    C because the CMSG_* macros do not import into Swift. */
 int cordon_receive_descriptors(int socket, int *descriptors, int max);
 
-/* Reads the wait status the sandbox's reaper sent before exiting; 0 on success. */
-int cordon_receive_wait_status(int channel, int *status);
+/* Waits until the sandbox's reaper sent the program's wait status, which it does before it
+   exits, or until the reaper is gone without sending it (killed); 0 with *status set in the
+   first case, -1 in the second. The status so arrives before the kernel has torn down the
+   sandbox's namespaces, which the reaper's exit waits for. */
+int cordon_await_wait_status(int channel, int pidfd, int *status);
+
+/* A non-blocking, close-on-exec eventfd, or -1 with errno set (sys/eventfd.h does not import
+   into Swift). */
+int cordon_eventfd(void);
 
 /* Landlock ABI version, or -errno. The syscall has no libc wrapper. */
 int cordon_landlock_abi(void);
