@@ -145,7 +145,8 @@ static void close_descriptors_except(int first, int second, int error_pipe) {
         cordon_child_fail(error_pipe, CORDON_STEP_CLOSE_DESCRIPTORS, errno, -1);
 }
 
-/* The program's process: its own session and terminal, then seccomp and exec. */
+/* The program's process, under the seccomp filters it inherited: its own session and
+   terminal, then exec. */
 __attribute__((noreturn)) static void run_program(const struct cordon_launch_spec *spec, struct cordon_child_fds fds,
                                                   int terminal, mode_t umask_value) {
     int error_pipe = fds.error_pipe;
@@ -168,7 +169,6 @@ __attribute__((noreturn)) static void run_program(const struct cordon_launch_spe
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
-    if (spec->layers & CORDON_LAYER_SECCOMP) cordon_child_apply_seccomp(spec, error_pipe);
     exec_program(spec, error_pipe);
     _exit(127);
 }
@@ -194,8 +194,6 @@ __attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec
     action.sa_handler = forward_signal;
     action.sa_flags = SA_RESTART;
     for (size_t i = 0; i < FORWARDED_COUNT; i++) sigaction(forwarded_signals[i], &action, NULL);
-    /* As confined as the program; the error pipe stays open until this is done. */
-    if (spec->layers & CORDON_LAYER_SECCOMP) cordon_child_apply_seccomp(spec, fds.error_pipe);
     close(fds.error_pipe);
     sigset_t empty;
     sigemptyset(&empty);
@@ -303,6 +301,10 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     } while (received < 0 && errno == EINTR);
     if (received != 1) _exit(127);
 
+    /* Installed once, here: the program's process inherits the filters with the clone and
+       keeps them across its exec, and this one stays as confined as the program. A filter that
+       refuses what the launch itself needs fails that step. */
+    if (spec->layers & CORDON_LAYER_SECCOMP) cordon_child_apply_seccomp(spec, error_pipe);
     sigset_t forwarded;
     sigemptyset(&forwarded);
     for (size_t i = 0; i < FORWARDED_COUNT; i++) sigaddset(&forwarded, forwarded_signals[i]);
