@@ -214,17 +214,22 @@ __attribute__((noreturn)) static void reap(const struct cordon_launch_spec *spec
     }
 }
 
+/* Reads the parent's next message of `size` bytes; a closed pipe (the launch was dropped) ends
+   this process. */
+static void await_parent(int sync_pipe, void *message, size_t size) {
+    size_t done = 0;
+    while (done < size) {
+        ssize_t n = read(sync_pipe, (char *)message + done, size - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) _exit(127);
+        done += (size_t)n;
+    }
+}
+
 void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_child_fds fds) {
     int error_pipe = fds.error_pipe;
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
         cordon_child_fail(error_pipe, CORDON_STEP_PARENT_DEATH_SIGNAL, errno, -1);
-    char go = 0;
-    ssize_t n;
-    do {
-        n = read(fds.sync_pipe, &go, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) _exit(127);
-    close(fds.sync_pipe);
     /* The supervisor's threads may block signals, ignore SIGPIPE or handle signals with Swift
        code; the sandbox starts from the defaults. */
     struct sigaction default_action;
@@ -236,14 +241,25 @@ void cordon_child_main(const struct cordon_launch_spec *spec, struct cordon_chil
     sigset_t empty;
     sigemptyset(&empty);
     sigprocmask(SIG_SETMASK, &empty, NULL);
+    mode_t umask_value = umask(0);
+
+    /* The spec this process was cloned with may hold only the plan's shape: the base of the
+       view is mounted once the parent has mapped this process's ids, while the supervisor
+       writes the whole spec elsewhere; the go says where. */
+    char mapped;
+    await_parent(fds.sync_pipe, &mapped, sizeof mapped);
+    int stage = (spec->layers & CORDON_LAYER_VIEW) && (spec->namespaces & CORDON_NS_MOUNT);
+    if (stage) cordon_child_stage_root(spec, error_pipe);
+    await_parent(fds.sync_pipe, &spec, sizeof spec);
+    close(fds.sync_pipe);
+
     /* The host's descriptors, including the launch pipes of sandboxes other threads are starting
        at this moment: holding those open would keep their launches from seeing our exec. */
     if (spec->layers & CORDON_LAYER_PROCESS) close_descriptors_except(error_pipe, fds.channel, error_pipe);
 
-    mode_t umask_value = umask(0);
-    if (spec->namespaces & CORDON_NS_NET) cordon_netns_set_local_ports(spec, error_pipe);
+    if (spec->namespaces & CORDON_NS_NET) cordon_netns_set_local_ports(spec, stage, error_pipe);
     if (spec->layers & CORDON_LAYER_VIEW) {
-        if (spec->namespaces & CORDON_NS_MOUNT) cordon_child_build_root(spec, error_pipe);
+        if (stage) cordon_child_finish_root(spec, error_pipe);
         if (spec->working_directory != NULL && chdir(spec->working_directory) < 0)
             cordon_child_fail(error_pipe, CORDON_STEP_WORKING_DIRECTORY, errno, -1);
         if ((spec->namespaces & CORDON_NS_UTS) && spec->hostname != NULL &&

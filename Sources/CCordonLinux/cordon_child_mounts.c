@@ -1,6 +1,7 @@
 /* The child's mount work: stage a new root on a tmpfs, apply the plan's steps in order with the
    host still visible under the old root, mount /proc while that is so (the kernel only allows a
-   new procfs where a full one is visible), then pivot and detach the host. Async-signal-safe. */
+   new procfs where a full one is visible), then pivot and detach the host. Staging and the base
+   steps happen before the go, the other steps and the pivot after it. Async-signal-safe. */
 #include "cordon_internal.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -216,7 +217,7 @@ static void apply_step(const struct cordon_mount_op *op, int error_pipe, int ind
     }
 }
 
-void cordon_child_build_root(const struct cordon_launch_spec *spec, int error_pipe) {
+void cordon_child_stage_root(const struct cordon_launch_spec *spec, int error_pipe) {
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) fail(error_pipe, CORDON_STEP_MOUNT_PRIVATE, -1);
     if (mount("tmpfs", spec->staging_base, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=64k") < 0)
         fail(error_pipe, CORDON_STEP_STAGING_TMPFS, -1);
@@ -226,8 +227,11 @@ void cordon_child_build_root(const struct cordon_launch_spec *spec, int error_pi
     if (chdir("/") < 0) fail(error_pipe, CORDON_STEP_STAGING_PIVOT, -1);
     if (mount("tmpfs", CORDON_STAGING_NEW_ROOT, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
         fail(error_pipe, CORDON_STEP_ROOT_TMPFS, -1);
+    for (size_t i = 0; i < spec->base_mount_count && i < spec->mount_count; i++) apply_step(&spec->mounts[i], error_pipe, (int)i);
+}
 
-    for (size_t i = 0; i < spec->mount_count; i++) apply_step(&spec->mounts[i], error_pipe, (int)i);
+void cordon_child_finish_root(const struct cordon_launch_spec *spec, int error_pipe) {
+    for (size_t i = spec->base_mount_count; i < spec->mount_count; i++) apply_step(&spec->mounts[i], error_pipe, (int)i);
 
     if (chdir(CORDON_STAGING_NEW_ROOT) < 0) fail(error_pipe, CORDON_STEP_PIVOT_ROOT, -1);
     /* pivot_root(".", ".") stacks the staging root over the new one; detaching "." drops it

@@ -87,7 +87,11 @@ __attribute__((noreturn)) void cordon_child_main(const struct cordon_launch_spec
 __attribute__((noreturn)) void cordon_child_fail(int error_pipe, int step, int error, int index);
 
 /* Mount work in the staging root; 0 or -1 after reporting. */
-void cordon_child_build_root(const struct cordon_launch_spec *spec, int error_pipe);
+/* Before the go: makes the mount tree private, stages the new root on a tmpfs and applies the
+   spec's base mounts. */
+void cordon_child_stage_root(const struct cordon_launch_spec *spec, int error_pipe);
+/* After the go: applies the other mounts, pivots into the new root and detaches the host's. */
+void cordon_child_finish_root(const struct cordon_launch_spec *spec, int error_pipe);
 
 /* Landlock, capabilities, rlimits; each reports and exits on failure. */
 void cordon_child_limit_resources(const struct cordon_launch_spec *spec, int error_pipe);

@@ -215,12 +215,17 @@ int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_resu
         give_up(result, step, error, index);
         return -1;
     }
+    /* Its ids are mapped: it may mount the base of its view now. */
+    char mapped = 1;
+    if (cordon_write_all(result->sync, &mapped, 1) < 0) {
+        give_up(result, CORDON_STEP_SYNC, errno, -1);
+        return -1;
+    }
     return 0;
 }
 
-int cordon_spawn_go(struct cordon_spawn_result *result) {
-    char go = 1;
-    int rc = cordon_write_all(result->sync, &go, 1);
+int cordon_spawn_go(struct cordon_spawn_result *result, const struct cordon_launch_spec *spec) {
+    int rc = cordon_write_all(result->sync, &spec, sizeof spec);
     int error = errno;
     close(result->sync);
     result->sync = -1;

@@ -8,17 +8,20 @@ import SystemPackage
 
 /// A `cordon_launch_spec` and every C array and string it points to, laid out in one mapping
 /// shared with the child (the child cannot allocate). The child is cloned from this process, so
-/// the mapping sits at the same address in both: a spec written after the clone, before
-/// `cordon_spawn_go`, is the one the child reads. The supervisor writes it and never reads back
-/// what is in it.
+/// the mapping sits at the same address in both. The mapping holds two specs, each in a half of
+/// its own: the one the child was cloned with, whose base mounts it applies at once, and the
+/// whole one written meanwhile, whose address `cordon_spawn_go` hands the child. The supervisor
+/// writes them and never reads back what is in them.
 final class FlattenedSpecification {
-    /// Address space reserved for a spec; pages are used only as written.
+    /// Address space reserved for two specs; pages are used only as written.
     static let capacity = 64 << 20
 
     private let base: UnsafeMutableRawPointer
+    /// The half `spec` is in.
+    private var half = 0
     private var used = 0
-    /// The spec, at the start of the mapping.
-    var spec: UnsafeMutablePointer<cordon_launch_spec> { base.assumingMemoryBound(to: cordon_launch_spec.self) }
+    /// The spec last written, at the start of its half.
+    var spec: UnsafeMutablePointer<cordon_launch_spec> { (base + half * Self.capacity / 2).assumingMemoryBound(to: cordon_launch_spec.self) }
 
     init() throws(LinuxSystemError) {
         let mapping = mmap(nil, Self.capacity, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
@@ -33,9 +36,11 @@ final class FlattenedSpecification {
         munmap(base, Self.capacity)
     }
 
-    /// Replaces the spec with `s`.
+    /// Lays `s` out in the half the current spec is not in, and makes it the current spec; the
+    /// one before stays as it was.
     func write(_ s: ChildSpecification) throws(LinuxSystemError) {
-        used = MemoryLayout<cordon_launch_spec>.stride
+        half = 1 - half
+        used = half * Self.capacity / 2 + MemoryLayout<cordon_launch_spec>.stride
         var spec = cordon_launch_spec()
         spec.namespaces = s.namespaces
         spec.layers = s.layers
@@ -58,6 +63,7 @@ final class FlattenedSpecification {
         for (i, step) in s.mounts.enumerated() { mounts[i] = try mountOp(step) }
         spec.mounts = UnsafePointer(mounts)
         spec.mount_count = s.mounts.count
+        spec.base_mount_count = min(s.baseMountCount, s.mounts.count)
 
         if let landlock = s.landlock {
             spec.landlock_enabled = 1
@@ -136,8 +142,8 @@ final class FlattenedSpecification {
         let alignment = max(MemoryLayout<T>.alignment, 8)
         let start = (used + alignment - 1) / alignment * alignment
         let size = max(count, 1) * MemoryLayout<T>.stride
-        guard start + size <= Self.capacity else {
-            throw LinuxSystemError(operation: "lay out the launch specification in \(Self.capacity >> 20) MiB", errno: .noMemory)
+        guard start + size <= (half + 1) * Self.capacity / 2 else {
+            throw LinuxSystemError(operation: "lay out the launch specification in \(Self.capacity >> 21) MiB", errno: .noMemory)
         }
         used = start + size
         let raw = base + start

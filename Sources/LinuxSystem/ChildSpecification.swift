@@ -27,6 +27,9 @@ public struct ChildSpecification: Sendable {
     public var hostname: String?
     /// Filesystem steps, in order.
     public var mounts: [ChildMount]
+    /// How many of `mounts`, the first, the child applies as soon as it is cloned, before it is
+    /// told to go: the view's base, which a clone from a plan's shape is given alone.
+    public var baseMountCount: Int
     /// The Landlock ruleset, or `nil` for none.
     public var landlock: ChildLandlock?
     /// Classic BPF programs, installed in order.
@@ -68,6 +71,7 @@ public struct ChildSpecification: Sendable {
         self.workingDirectory = nil
         self.hostname = nil
         self.mounts = []
+        self.baseMountCount = 0
         self.landlock = nil
         self.seccomp = []
         self.resourceLimits = []

@@ -7,10 +7,10 @@ import CCordonLinux
 import SystemPackage
 
 /// A sandbox child cloned before the rest of its specification exists: in its namespaces, with
-/// its user and group ids mapped and born in its v1 cgroups, it waits. `start` hands it the
-/// whole specification. The namespaces' creation (a millisecond and more for a network
-/// namespace) so runs while the supervisor is still compiling the plan. Dropped without
-/// `start`, it is killed before it ran anything.
+/// its user and group ids mapped and born in its v1 cgroups, it mounts the base of its view and
+/// waits. `start` hands it the whole specification. The namespaces' creation (a millisecond and
+/// more for a network namespace) and the base mounts so run while the supervisor is still
+/// compiling the plan. Dropped without `start`, it is killed before it ran the program.
 public final class PendingSandboxChild: @unchecked Sendable {
     private let state: SpawnState
     /// What the clone was made from; `start` must be given the same.
@@ -26,9 +26,10 @@ public final class PendingSandboxChild: @unchecked Sendable {
         if !startCalled { abandon() }
     }
 
-    /// Clones a child from the parts of `shape` a clone needs: its namespaces, its id mapping
-    /// and its cgroup thread moves. `onExit` runs on the waiting thread after the child was
-    /// reaped (cgroup cleanup), also when the clone fails.
+    /// Clones a child from the parts of `shape` a clone needs: its namespaces, its id mapping,
+    /// its layers, its cgroup thread moves and its base mounts, which it applies at once.
+    /// `onExit` runs on the waiting thread after the child was reaped (cgroup cleanup), also when
+    /// the clone fails.
     public static func clone(_ shape: ChildSpecification, onExit: @escaping @Sendable () -> Void) throws(LinuxSystemError) -> PendingSandboxChild {
         let state: SpawnState
         do {
@@ -55,9 +56,12 @@ public final class PendingSandboxChild: @unchecked Sendable {
     /// Host pid of the child.
     public var pid: Int32 { state.result.pid }
 
-    /// True when `specification` starts as this child was cloned.
+    /// True when `specification` starts as this child was cloned: the same namespaces, ids,
+    /// layers and cgroups, and the base mounts the child has applied already.
     private func fits(_ specification: ChildSpecification) -> Bool {
-        specification.namespaces == shape.namespaces
+        specification.namespaces == shape.namespaces && specification.layers == shape.layers
+            && specification.baseMountCount == shape.baseMountCount
+            && specification.mounts.prefix(shape.baseMountCount).elementsEqual(shape.mounts.prefix(shape.baseMountCount))
             && (specification.insideUID, specification.outsideUID, specification.insideGID, specification.outsideGID)
                 == (shape.insideUID, shape.outsideUID, shape.insideGID, shape.outsideGID)
             && specification.cgroupThreadMoves.map(\.enter) == shape.cgroupThreadMoves.map(\.enter)

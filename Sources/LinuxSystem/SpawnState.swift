@@ -59,7 +59,7 @@ final class SpawnState: @unchecked Sendable {
             cordon_spawn_discard(&result)
             return end()
         }
-        if cordon_spawn_go(&result) != 0 || cordon_spawn_join(flattened.spec, &result) != 0 { return end() }
+        if cordon_spawn_go(&result, flattened.spec) != 0 || cordon_spawn_join(flattened.spec, &result) != 0 { return end() }
         // The child sends these before it waits for the release.
         if expectedDescriptors > 0 {
             var fds = [Int32](repeating: -1, count: expectedDescriptors)

@@ -68,18 +68,22 @@ extension SandboxLauncher {
         return started ? sandbox : nil
     }
 
-    /// Creates the cgroups of `shape` and clones a child into them.
+    /// Creates the cgroups of `shape` and clones a child into them, which mounts the shape's
+    /// base view meanwhile.
     static func clone(_ shape: LaunchShape) throws(LinuxSystemError) -> PreparedSandbox.Parts {
         var entries: [EnforcementReport.Entry] = []
         let groups = createCgroups(shape, entries: &entries)
         var specification = ChildSpecification(argv: [], environment: [])
         applyShape(shape, groups: groups, to: &specification)
+        specification.mounts = shape.baseMounts.map(childMount)
         let child = try PendingSandboxChild.clone(specification, onExit: { for group in groups { try? group.remove() } })
         return PreparedSandbox.Parts(groups: groups, cgroupEntries: entries, child: child)
     }
 
-    /// The parts of a child specification a clone needs.
+    /// The parts of a child specification a clone needs (but the base mounts themselves).
     static func applyShape(_ shape: LaunchShape, groups: [CgroupGroup], to specification: inout ChildSpecification) {
+        specification.layers = shape.layers.rawValue
+        specification.baseMountCount = shape.baseMounts.count
         specification.namespaces = shape.layers.contains(.view) ? shape.namespaces.rawValue : 0
         specification.insideUID = shape.idMapping.insideUID
         specification.outsideUID = shape.idMapping.outsideUID

@@ -133,7 +133,7 @@ extension SandboxLauncher {
             portRules: ruleset.portRules.map { ($0.port, $0.access.rawValue) })
     }
 
-    private static func childMount(_ step: MountStep) -> ChildMount {
+    static func childMount(_ step: MountStep) -> ChildMount {
         let root = ChildSpecification.stagingNewRoot
         let host = ChildSpecification.stagingOldRoot
         switch step {

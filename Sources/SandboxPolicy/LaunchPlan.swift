@@ -19,6 +19,10 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
     public var idMapping: IDMapping
     /// Filesystem steps, applied in order in the new root before `pivot_root` completes.
     public var mounts: [MountStep]
+    /// How many of `mounts`, the first, are the view's base: the same for every session of this
+    /// user on this machine, so part of the plan's shape, and applied by a sandbox cloned from
+    /// the shape while the rest of the plan is still being compiled.
+    public var baseMountCount: Int
     /// The Landlock ruleset, or `nil` when this layer is off.
     public var landlock: LandlockPlan?
     /// Seccomp programs, installed in order after everything else (the first is Cordon's own
@@ -51,7 +55,7 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
 
     public init(
         argv: [String], environment: [String], workingDirectory: String, hostname: String = "cordon",
-        namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], landlock: LandlockPlan?,
+        namespaces: Namespaces = .all, idMapping: IDMapping, mounts: [MountStep], baseMountCount: Int = 0, landlock: LandlockPlan?,
         seccomp: [SeccompProgram], resourceLimits: [ResourceLimit], cgroupLimits: CgroupLimits,
         terminal: TerminalMode, layers: Layers = .all, listeners: [LoopbackListener] = [],
         terminalStreams: StandardStreams = .all, terminalSize: TerminalSize? = nil,
@@ -64,6 +68,7 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
         self.namespaces = namespaces
         self.idMapping = idMapping
         self.mounts = mounts
+        self.baseMountCount = baseMountCount
         self.landlock = landlock
         self.seccomp = seccomp
         self.resourceLimits = resourceLimits
@@ -79,14 +84,14 @@ public struct LaunchPlan: Sendable, Equatable, Codable {
 
 extension LaunchPlan {
     private enum CodingKeys: String, CodingKey {
-        case argv, environment, workingDirectory, hostname, namespaces, idMapping, mounts, landlock, seccomp
+        case argv, environment, workingDirectory, hostname, namespaces, idMapping, mounts, baseMountCount, landlock, seccomp
         case resourceLimits, cgroupLimits, terminal, layers, listeners, terminalStreams, terminalSize
         case localPortRange
     }
 
-    /// Decodes a plan; `listeners`, `terminalStreams`, `terminalSize` and `localPortRange`, added
-    /// after the first plans were written, default to none, all three streams, the kernel's size
-    /// and the kernel's range.
+    /// Decodes a plan; `baseMountCount`, `listeners`, `terminalStreams`, `terminalSize` and
+    /// `localPortRange`, added after the first plans were written, default to no base, none, all
+    /// three streams, the kernel's size and the kernel's range.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -97,6 +102,7 @@ extension LaunchPlan {
             namespaces: try c.decode(Namespaces.self, forKey: .namespaces),
             idMapping: try c.decode(IDMapping.self, forKey: .idMapping),
             mounts: try c.decode([MountStep].self, forKey: .mounts),
+            baseMountCount: try c.decodeIfPresent(Int.self, forKey: .baseMountCount) ?? 0,
             landlock: try c.decodeIfPresent(LandlockPlan.self, forKey: .landlock),
             seccomp: try c.decode([SeccompProgram].self, forKey: .seccomp),
             resourceLimits: try c.decode([ResourceLimit].self, forKey: .resourceLimits),

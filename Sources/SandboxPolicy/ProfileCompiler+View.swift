@@ -2,6 +2,8 @@
 extension ProfileCompiler {
     struct View: Sendable {
         var mounts: [MountStep]
+        /// How many of `mounts`, the first, are the base view (`baseView(for:)`).
+        var baseMountCount: Int
         var grants: [Grant]
         /// Protections that lie inside a grant, with their kind (Landlock keeps them out).
         var guarded: [(path: String, kind: Protection.Kind)]
@@ -25,7 +27,10 @@ extension ProfileCompiler {
     /// `TMPDIR` when the private /tmp holds a grant.
     static let temporaryDirectory = "/tmp/.cordon-tmp"
 
-    func buildView(for profile: Profile) throws(CapabilityError) -> View {
+    /// The view's base: the system directories, the curated /etc with the synthesized passwd
+    /// and group, /dev, /proc and /tmp. It depends on this machine and the user only, never on
+    /// capabilities, so a sandbox can mount it while the rest of the plan is compiled.
+    func baseView(for profile: Profile) -> (mounts: [MountStep], grants: [Grant]) {
         var mounts: [MountStep] = []
         var grants: [Grant] = []
 
@@ -74,8 +79,15 @@ extension ProfileCompiler {
         grants.append(Grant(path: "/proc", access: [.read], isDirectory: true, backing: .synthetic))
         mounts.append(.tmpfs(target: "/tmp", mode: 0o1777, sizeBytes: Self.tmpfsSize))
         grants.append(Grant(path: "/tmp", access: [.read, .write, .execute], isDirectory: true, backing: .synthetic))
+        return (mounts, grants)
+    }
 
-        // Mounts that may nest in each other, applied parents first.
+    func buildView(for profile: Profile) throws(CapabilityError) -> View {
+        var (mounts, grants) = baseView(for: profile)
+        let baseMountCount = mounts.count
+        let user = profile.user
+
+        // Mounts that may nest in each other, applied parents first, after the base.
         var layered: [(path: String, step: MountStep)] = []
         var hostGrants = [Grant(path: profile.workspace, access: [.read, .write, .execute], isDirectory: true, backing: .host)]
         for directory in gitDirectories(of: profile.workspace) where !PathText.isWithin(directory, profile.workspace) {
@@ -111,7 +123,7 @@ extension ProfileCompiler {
         layered += protectionSteps
         mounts += Self.parentsFirst(layered)
         mounts.append(.remountReadOnly(target: "/"))
-        return View(mounts: mounts, grants: grants, guarded: guarded, protections: applied)
+        return View(mounts: mounts, baseMountCount: baseMountCount, grants: grants, guarded: guarded, protections: applied)
     }
 
     /// Stable order by depth, so a directory is mounted before what is bound inside it.

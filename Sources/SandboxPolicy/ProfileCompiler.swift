@@ -26,22 +26,23 @@ public struct ProfileCompiler: Sendable {
     /// The shape `compile(profile)` gives its plan, without the work of compiling it: the
     /// launcher clones the sandbox from it meanwhile.
     public func shape(for profile: Profile) throws(CapabilityError) -> LaunchShape {
-        try shape(for: profile, layers: try enforcement(for: profile).1)
+        let layers = try enforcement(for: profile).1
+        return shape(for: profile, layers: layers, baseMounts: layers.contains(.view) ? baseView(for: profile).mounts : [])
     }
 
-    private func shape(for profile: Profile, layers: Layers) -> LaunchShape {
+    private func shape(for profile: Profile, layers: Layers, baseMounts: [MountStep]) -> LaunchShape {
         LaunchShape(
             namespaces: layers.contains(.view) ? .all : [.user, .pid],
             idMapping: IDMapping(insideUID: profile.user.uid, outsideUID: profile.user.uid, insideGID: profile.user.gid, outsideGID: profile.user.gid),
-            layers: layers, cgroupLimits: cgroupLimits(for: profile, layers: layers))
+            layers: layers, cgroupLimits: cgroupLimits(for: profile, layers: layers), baseMounts: baseMounts)
     }
 
     /// Compiles `profile`.
     public func compile(_ profile: Profile) throws(CapabilityError) -> Output {
         try validate(profile)
         let (report, layers) = try enforcement(for: profile)
-        let shape = shape(for: profile, layers: layers)
         let view = try buildView(for: profile)
+        let shape = shape(for: profile, layers: layers, baseMounts: layers.contains(.view) ? Array(view.mounts.prefix(view.baseMountCount)) : [])
         let landlock = layers.contains(.landlock) ? landlockPlan(for: view, viewLayer: layers.contains(.view)) : nil
         var seccomp: [SeccompProgram] = []
         if layers.contains(.seccomp) {
@@ -55,6 +56,7 @@ public struct ProfileCompiler: Sendable {
             namespaces: shape.namespaces,
             idMapping: shape.idMapping,
             mounts: layers.contains(.view) ? view.mounts : [],
+            baseMountCount: shape.baseMounts.count,
             landlock: landlock,
             seccomp: seccomp,
             resourceLimits: layers.contains(.process) ? Self.resourceLimits(processes: profile.processLimit ?? Profile.defaultProcessLimit) : [],

@@ -96,6 +96,23 @@ struct LifecycleTests {
         #expect(scratch.read("out/ran") == "ran\n")
     }
 
+    @Test("a base mount step, applied before the plan is handed over, fails the launch the same way")
+    func failingBaseMountStep() throws {
+        let scratch = try Scratch()
+        var plan = Plans.base(scratch, script: "echo ran > /out/ran")
+        plan.mounts.append(.bind(source: scratch.data, target: "/late", writable: false, executable: false))
+        plan.baseMountCount = plan.mounts.count
+        let error = try #require(throws: LaunchError.self) { try run(plan) }
+        #expect(error.step == "mountMkdir")
+        #expect(error.errno == .readOnlyFileSystem)
+        #expect(error.message.contains("mount step \(plan.mounts.count - 1)") && error.message.contains("/late"))
+        #expect(scratch.read("out/ran") == nil)
+        // Positive control: the whole view as the base, in an order that works.
+        plan.mounts.insert(plan.mounts.removeLast(), at: 0)
+        #expect(try run(plan) == .exited(0))
+        #expect(scratch.read("out/ran") == "ran\n")
+    }
+
     @Test("a missing program is a LaunchError at exec with ENOENT")
     func missingProgram() throws {
         let scratch = try Scratch()

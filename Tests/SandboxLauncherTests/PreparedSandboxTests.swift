@@ -24,6 +24,26 @@ struct PreparedSandboxTests {
         #expect(scratch.read("out/ran") == "ran\n")
     }
 
+    @Test("a prepared sandbox mounts the base of its view while it waits, and nothing else of the plan")
+    func preparedSandboxMountsItsBase() throws {
+        let scratch = try Scratch()
+        var plan = Plans.base(scratch, script: "echo ran > /out/ran")
+        // The base ends with /tmp; /out and /data are the plan's own.
+        let base = try #require(plan.mounts.firstIndex(of: .tmpfs(target: "/tmp", mode: 0o1777, sizeBytes: 1 << 20)))
+        plan.baseMountCount = base + 1
+        let prepared = try #require(SandboxLauncher().prepare(plan.shape))
+        let pid = try #require(prepared.pid)
+        // The staged root's /tmp appears in the child's mount table once the base is mounted.
+        #expect(Self.waitForMount(in: pid, endingWith: "/newroot/tmp"))
+        #expect(!Self.mounts(of: pid).contains { $0.hasSuffix("/newroot/out") })
+        #expect(LifecycleTests.children(of: pid) == "")
+        let process = try SandboxLauncher().launchHeld(plan, prepared: prepared)
+        #expect(process.pid == pid)
+        try process.release()
+        #expect(process.waitForExit() == .exited(0))
+        #expect(scratch.read("out/ran") == "ran\n")
+    }
+
     @Test("a prepared sandbox that is discarded ran nothing, and is gone with its cgroups when discard returns")
     func discardedSandboxIsGone() throws {
         let scratch = try Scratch()
@@ -80,6 +100,26 @@ struct PreparedSandboxTests {
         })
         var current = mask.wait()
         for signal in [SIGUSR2, SIGCHLD, SIGINT, SIGTERM, SIGWINCH] { #expect(sigismember(&current.value, signal) == 1, "signal \(signal)") }
+    }
+
+    /// The mount points of `pid`'s mount namespace, as its mountinfo names them.
+    static func mounts(of pid: Int32) -> [String] {
+        // Read to the end: procfs reports no size, and one read returns a page at most.
+        guard let data = FileHandle(forReadingAtPath: "/proc/\(pid)/mountinfo")?.readDataToEndOfFile() else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 4 ? String(fields[4]) : nil
+        }
+    }
+
+    /// Whether a mount point ending with `suffix` shows up in `pid`'s mount table; gives up
+    /// after a generous while, which only a failure waits for.
+    static func waitForMount(in pid: Int32, endingWith suffix: String) -> Bool {
+        for _ in 0..<10_000 {
+            if mounts(of: pid).contains(where: { $0.hasSuffix(suffix) }) { return true }
+            usleep(1000)
+        }
+        return false
     }
 
     /// The pids-controller group `pid` is in, when it is a session group of Cordon's.

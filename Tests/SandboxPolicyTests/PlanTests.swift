@@ -45,12 +45,27 @@ import Testing
             .remountReadOnly(target: "/"),
         ]
         #expect(plan.mounts == expected)
+        // The base, which a sandbox cloned from the shape mounts early, ends with /tmp.
+        #expect(plan.baseMountCount == expected.firstIndex(of: .tmpfs(target: "/tmp", mode: 0o1777, sizeBytes: 1 << 30)).map { $0 + 1 })
         #expect(plan.namespaces == .all)
         #expect(plan.workingDirectory == w)
         #expect(plan.idMapping == IDMapping(insideUID: 1000, outsideUID: 1000, insideGID: 1000, outsideGID: 1000))
         #expect(plan.resourceLimits.map(\.resource) == [4, 6])
         #expect(plan.cgroupLimits == CgroupLimits(memoryBytes: Profile.defaultMemoryLimit, maxProcesses: Profile.defaultProcessLimit))
         #expect(plan.seccomp.count == 1)
+    }
+
+    @Test("the shape known before compiling is the compiled plan's, its base view included, whatever the grants")
+    func shapeBeforeCompiling() throws {
+        let h = ProfileFixtures.home
+        for capabilities: [Capability] in [[], [.writeDirectory(h)], [.readFile("/tmp/notes")]] {
+            let profile = ProfileFixtures.profile(capabilities)
+            let compiler = ProfileFixtures.compiler(["/tmp/notes": .regular])
+            let shape = try compiler.shape(for: profile)
+            let plan = try compiler.compile(profile).plan
+            #expect(shape == plan.shape)
+            #expect(!shape.baseMounts.isEmpty)
+        }
     }
 
     @Test func environmentIsAnAllowListPlusGrants() throws {

@@ -112,6 +112,9 @@ struct cordon_launch_spec {
     const char *hostname;
     const struct cordon_mount_op *mounts;
     size_t mount_count;
+    /* The first mounts, the view's base: the child applies them as soon as its ids are mapped,
+       before the go, while the supervisor may still be writing the rest of the spec. */
+    size_t base_mount_count;
     int landlock_enabled;
     int landlock_abi;             /* the kernel's ABI, already checked against the plan */
     uint64_t landlock_handled_fs;
@@ -220,10 +223,11 @@ struct cordon_spawn_result {
    async-signal-safe code may run. */
 int cordon_spawn(const struct cordon_launch_spec *spec, struct cordon_spawn_result *result);
 
-/* Lets a child from cordon_spawn read its spec and apply it; -1 with the child killed and
-   reaped when it cannot be told. A child whose sync descriptor is closed without the byte
-   exits at once. */
-int cordon_spawn_go(struct cordon_spawn_result *result);
+/* Lets a child from cordon_spawn apply the whole spec, which it finds at `spec` (in memory it
+   shares with this process; the spec it was cloned with may still be in use until then); -1
+   with the child killed and reaped when it cannot be told. A child whose sync descriptor is
+   closed without the message exits at once. */
+int cordon_spawn_go(struct cordon_spawn_result *result, const struct cordon_launch_spec *spec);
 
 /* Moves a child from cordon_spawn into the spec's cgroups (each move waits for an RCU grace
    period, which the child's own set-up hides); -1 with the child killed and reaped when a
@@ -309,10 +313,11 @@ int cordon_set_close_on_exec(int fd);
 /* prctl PR_SET_NAME: names the calling thread (the kernel keeps the first 15 bytes). */
 int cordon_name_this_thread(const char *name);
 
-/* In the child, inside its new network namespace and before the view replaces /proc: sets
+/* In the child, inside its new network namespace and before the pivot into the new root: sets
    net.ipv4.ip_local_port_range (a per-namespace sysctl) to the spec's range, so that servers the
-   program binds to port 0 land on ports its Landlock connect rules cover. Fails the launch at the
-   loopback step when the kernel refuses. */
-void cordon_netns_set_local_ports(const struct cordon_launch_spec *spec, int error_pipe);
+   program binds to port 0 land on ports its Landlock connect rules cover; `staged` when the host's
+   /proc is beneath the staging old root. Fails the launch at its own step when the kernel
+   refuses. */
+void cordon_netns_set_local_ports(const struct cordon_launch_spec *spec, int staged, int error_pipe);
 
 #endif
