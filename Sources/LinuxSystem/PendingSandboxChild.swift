@@ -27,10 +27,15 @@ public final class PendingSandboxChild: @unchecked Sendable {
     }
 
     /// Clones a child from the parts of `shape` a clone needs: its namespaces, its id mapping,
-    /// its layers, its cgroup thread moves and its base mounts, which it applies at once.
-    /// `onExit` runs on the waiting thread after the child was reaped (cgroup cleanup), also when
-    /// the clone fails.
-    public static func clone(_ shape: ChildSpecification, onExit: @escaping @Sendable () -> Void) throws(LinuxSystemError) -> PendingSandboxChild {
+    /// its layers, its cgroup thread moves and its base mounts, which it applies at once. The
+    /// calling thread, one started for that alone, becomes the child's parent: `whenCloned` gets
+    /// the pending child (or why there is none) as soon as the clone is done, and this returns
+    /// once the child is gone and `onExit` (cgroup cleanup) has run, also when the clone failed.
+    /// The sandbox dies with this thread (PR_SET_PDEATHSIG).
+    public static func cloneOnThisThread(
+        _ shape: ChildSpecification, onExit: @escaping @Sendable () -> Void,
+        whenCloned: (Result<PendingSandboxChild, LinuxSystemError>) -> Void
+    ) {
         let state: SpawnState
         do {
             let flattened = try FlattenedSpecification()
@@ -38,19 +43,14 @@ public final class PendingSandboxChild: @unchecked Sendable {
             state = try SpawnState(flattened: flattened, onExit: onExit)
         } catch {
             onExit()
-            throw error
+            return whenCloned(.failure(error))
         }
-        // The sandbox's parent: PR_SET_PDEATHSIG kills the sandbox when this thread ends.
-        guard DetachedThread.start(name: "cordon-sandbox", { state.run() }) else {
-            onExit()
-            throw LinuxSystemError(operation: "pthread_create", errno: .resourceTemporarilyUnavailable)
+        state.run {
+            guard state.clonedChild else {
+                return whenCloned(.failure(SandboxChild.failure(state.result) ?? LinuxSystemError(operation: "clone the sandbox", errno: .protocolError)))
+            }
+            whenCloned(.success(PendingSandboxChild(state: state, shape: shape)))
         }
-        state.cloned.wait()
-        guard state.clonedChild else {
-            state.started.wait()
-            throw SandboxChild.failure(state.result) ?? LinuxSystemError(operation: "clone the sandbox", errno: .protocolError)
-        }
-        return PendingSandboxChild(state: state, shape: shape)
     }
 
     /// Host pid of the child.

@@ -27,19 +27,6 @@ public final class SandboxChild: @unchecked Sendable {
         if errorPipe >= 0 { close(errorPipe) }
     }
 
-    /// Clones a child that applies `specification`; returns once the child is in its cgroups and
-    /// sent its descriptors, and holds its program until `release()`. `expectedDescriptors` is
-    /// how many descriptors the child sends back. `meanwhile` runs on this thread while the
-    /// child sets itself up and joins its cgroups (when the clone failed, it does not run).
-    /// `onExit` runs on the waiting thread after the child was reaped (cgroup cleanup).
-    public static func spawn(
-        _ specification: ChildSpecification, expectedDescriptors: Int, meanwhile: () -> Void = {},
-        onExit: @escaping @Sendable () -> Void
-    ) throws(LinuxSystemError) -> SandboxChild {
-        try PendingSandboxChild.clone(specification, onExit: onExit)
-            .start(specification, expectedDescriptors: expectedDescriptors, meanwhile: meanwhile)
-    }
-
     /// Wraps a started child; `state.result` holds its pid, pidfd and error pipe.
     init(started state: SpawnState) {
         self.pid = state.result.pid

@@ -18,7 +18,6 @@ final class SpawnState: @unchecked Sendable {
     let onExit: @Sendable () -> Void
     /// An eventfd that turns readable when `ended` opens, for callers that poll.
     let endNotice: Int32
-    let cloned = Latch()
     let go = Latch()
     let started = Latch()
     let ended = Latch()
@@ -26,7 +25,7 @@ final class SpawnState: @unchecked Sendable {
     // Written by the caller before `go` opens, read after.
     var expectedDescriptors = 0
     var abandoned = false
-    // Written by the spawning thread before `cloned`, `started` or `exited` opens, read after.
+    // Written by the spawning thread before `whenCloned` runs or `started` or `exited` opens, read after.
     var clonedChild = false
     var result = cordon_spawn_result()
     var descriptors: [FileDescriptor] = []
@@ -45,15 +44,20 @@ final class SpawnState: @unchecked Sendable {
 
     deinit { close(endNotice) }
 
-    func run() {
+    /// Runs on the thread that is to be the child's parent, until the child is gone; `whenCloned`
+    /// runs on it as soon as the clone is done (after the cleanup, when it failed).
+    func run(whenCloned: () -> Void) {
         // Cleanup first, so that whoever waits for `started` finds the session's cgroups gone.
         func end() {
             onExit()
             started.open()
         }
         clonedChild = cordon_spawn(flattened.spec, &result) == 0
-        cloned.open()
-        guard clonedChild else { return end() }
+        guard clonedChild else {
+            end()
+            return whenCloned()
+        }
+        whenCloned()
         go.wait()
         if abandoned {
             cordon_spawn_discard(&result)

@@ -34,7 +34,12 @@ public final class PreparedSandbox: @unchecked Sendable {
     /// What the clone made, to the first caller only (a sandbox is finished or discarded once);
     /// nil for the others and when the clone failed.
     func take() -> Parts? {
-        taken.exchange(true, ordering: .acquiringAndReleasing) ? nil : try? parts()
+        try? takeOutcome()
+    }
+
+    /// What the clone made, or why it made nothing, to the first caller only; nil for the others.
+    func takeOutcome() throws(LinuxSystemError) -> Parts? {
+        taken.exchange(true, ordering: .acquiringAndReleasing) ? nil : try parts()
     }
 
     /// Host pid of the sandbox's first process once it was cloned; nil when the clone failed.
@@ -54,30 +59,29 @@ public final class PreparedSandbox: @unchecked Sendable {
 
 extension SandboxLauncher {
     /// Starts cloning a sandbox from `shape` on a thread of its own, so that creating its
-    /// cgroups and namespaces overlaps the compilation of its plan. A clone that fails is
+    /// cgroups and namespaces and mounting its base view overlap the compilation of its plan.
+    /// That thread stays the sandbox's parent for as long as it lives. A clone that fails is
     /// done again by the launch, which then reports why.
     public func prepare(_ shape: LaunchShape) -> PreparedSandbox? {
         let sandbox = PreparedSandbox(shape: shape)
-        let started = DetachedThread.start(name: "cordon-clone") {
-            do throws(LinuxSystemError) {
-                sandbox.finish(.success(try Self.clone(shape)))
-            } catch {
-                sandbox.finish(.failure(error))
-            }
+        let started = DetachedThread.start(name: "cordon-sandbox") {
+            Self.clone(shape) { sandbox.finish($0) }
         }
         return started ? sandbox : nil
     }
 
-    /// Creates the cgroups of `shape` and clones a child into them, which mounts the shape's
-    /// base view meanwhile.
-    static func clone(_ shape: LaunchShape) throws(LinuxSystemError) -> PreparedSandbox.Parts {
+    /// Creates the cgroups of `shape` and clones a child into them, on the calling thread, which
+    /// becomes the child's parent: `whenCloned` gets what the clone made as soon as it is done,
+    /// and this returns once the child is gone. The child mounts the shape's base view meanwhile.
+    static func clone(_ shape: LaunchShape, whenCloned: (Result<PreparedSandbox.Parts, LinuxSystemError>) -> Void) {
         var entries: [EnforcementReport.Entry] = []
         let groups = createCgroups(shape, entries: &entries)
         var specification = ChildSpecification(argv: [], environment: [])
         applyShape(shape, groups: groups, to: &specification)
         specification.mounts = shape.baseMounts.map(childMount)
-        let child = try PendingSandboxChild.clone(specification, onExit: { for group in groups { try? group.remove() } })
-        return PreparedSandbox.Parts(groups: groups, cgroupEntries: entries, child: child)
+        PendingSandboxChild.cloneOnThisThread(specification, onExit: { for group in groups { try? group.remove() } }) { outcome in
+            whenCloned(outcome.map { PreparedSandbox.Parts(groups: groups, cgroupEntries: entries, child: $0) })
+        }
     }
 
     /// The parts of a child specification a clone needs (but the base mounts themselves).

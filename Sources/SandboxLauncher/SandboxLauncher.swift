@@ -41,8 +41,11 @@ public struct SandboxLauncher: Sendable {
             sandbox = parts
         } else {
             prepared?.discard()
-            do {
-                sandbox = try Self.clone(plan.shape)
+            do throws(LinuxSystemError) {
+                guard let parts = try prepare(plan.shape)?.takeOutcome() else {
+                    throw LinuxSystemError(operation: "pthread_create", errno: .resourceTemporarilyUnavailable)
+                }
+                sandbox = parts
             } catch {
                 throw LaunchError(error, plan: plan)
             }
