@@ -27,10 +27,16 @@ extension ProfileCompiler {
     /// `TMPDIR` when the private /tmp holds a grant.
     static let temporaryDirectory = "/tmp/.cordon-tmp"
 
+    /// The view's base: its mount steps and the grants Landlock mirrors.
+    struct BaseView: Sendable {
+        var mounts: [MountStep]
+        var grants: [Grant]
+    }
+
     /// The view's base: the system directories, the curated /etc with the synthesized passwd
     /// and group, /dev, /proc and /tmp. It depends on this machine and the user only, never on
     /// capabilities, so a sandbox can mount it while the rest of the plan is compiled.
-    func baseView(for profile: Profile) -> (mounts: [MountStep], grants: [Grant]) {
+    func baseView(for profile: Profile) -> BaseView {
         var mounts: [MountStep] = []
         var grants: [Grant] = []
 
@@ -79,11 +85,13 @@ extension ProfileCompiler {
         grants.append(Grant(path: "/proc", access: [.read], isDirectory: true, backing: .synthetic))
         mounts.append(.tmpfs(target: "/tmp", mode: 0o1777, sizeBytes: Self.tmpfsSize))
         grants.append(Grant(path: "/tmp", access: [.read, .write, .execute], isDirectory: true, backing: .synthetic))
-        return (mounts, grants)
+        return BaseView(mounts: mounts, grants: grants)
     }
 
-    func buildView(for profile: Profile) throws(CapabilityError) -> View {
-        var (mounts, grants) = baseView(for: profile)
+    /// The whole view: `base` and, parents first, the empty home, the grants and the protections.
+    func buildView(for profile: Profile, base: BaseView) throws(CapabilityError) -> View {
+        var mounts = base.mounts
+        var grants = base.grants
         let baseMountCount = mounts.count
         let user = profile.user
 

@@ -23,26 +23,36 @@ public struct ProfileCompiler: Sendable {
         public var protections: [AppliedProtection]
     }
 
-    /// The shape `compile(profile)` gives its plan, without the work of compiling it: the
-    /// launcher clones the sandbox from it meanwhile.
-    public func shape(for profile: Profile) throws(CapabilityError) -> LaunchShape {
-        let layers = try enforcement(for: profile).1
-        return shape(for: profile, layers: layers, baseMounts: layers.contains(.view) ? baseView(for: profile).mounts : [])
+    /// What compiling a profile settles first: the plan's shape, from which the launcher can
+    /// clone the sandbox while the rest is compiled, and what the rest is built on.
+    public struct Outline: Sendable {
+        public let shape: LaunchShape
+        let report: EnforcementReport
+        let base: BaseView
     }
 
-    private func shape(for profile: Profile, layers: Layers, baseMounts: [MountStep]) -> LaunchShape {
-        LaunchShape(
+    /// The outline of `compile(profile)`, without the work of the rest.
+    public func outline(for profile: Profile) throws(CapabilityError) -> Outline {
+        try validate(profile)
+        let (report, layers) = try enforcement(for: profile)
+        let base = baseView(for: profile)
+        let shape = LaunchShape(
             namespaces: layers.contains(.view) ? .all : [.user, .pid],
             idMapping: IDMapping(insideUID: profile.user.uid, outsideUID: profile.user.uid, insideGID: profile.user.gid, outsideGID: profile.user.gid),
-            layers: layers, cgroupLimits: cgroupLimits(for: profile, layers: layers), baseMounts: baseMounts)
+            layers: layers, cgroupLimits: cgroupLimits(for: profile, layers: layers), baseMounts: layers.contains(.view) ? base.mounts : [])
+        return Outline(shape: shape, report: report, base: base)
     }
 
     /// Compiles `profile`.
     public func compile(_ profile: Profile) throws(CapabilityError) -> Output {
-        try validate(profile)
-        let (report, layers) = try enforcement(for: profile)
-        let view = try buildView(for: profile)
-        let shape = shape(for: profile, layers: layers, baseMounts: layers.contains(.view) ? Array(view.mounts.prefix(view.baseMountCount)) : [])
+        try compile(profile, outline: outline(for: profile))
+    }
+
+    /// Compiles `profile` from its outline.
+    public func compile(_ profile: Profile, outline: Outline) throws(CapabilityError) -> Output {
+        let shape = outline.shape
+        let layers = shape.layers
+        let view = try buildView(for: profile, base: outline.base)
         let landlock = layers.contains(.landlock) ? landlockPlan(for: view, viewLayer: layers.contains(.view)) : nil
         var seccomp: [SeccompProgram] = []
         if layers.contains(.seccomp) {
@@ -63,7 +73,7 @@ public struct ProfileCompiler: Sendable {
             cgroupLimits: shape.cgroupLimits,
             terminal: profile.terminal,
             layers: shape.layers)
-        return Output(plan: plan, report: report, protections: view.protections)
+        return Output(plan: plan, report: outline.report, protections: view.protections)
     }
 
     private func validate(_ profile: Profile) throws(CapabilityError) {

@@ -60,9 +60,10 @@ public enum Session {
             var directories = CordonDirectories(environment: environment, home: user.home)
             directories.additional = request.cordonPaths
             let compiler = ProfileCompiler(facts: facts, kernel: kernel, cordonDirectories: directories)
-            let sandbox = cloneSandbox ? SandboxLauncher().prepare(try compiler.shape(for: profile)) : nil
+            let outline = try compiler.outline(for: profile)
+            let sandbox = cloneSandbox ? SandboxLauncher().prepare(outline.shape) : nil
             do {
-                var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile), notes: notes, sandbox: sandbox)
+                var prepared = PreparedSession(profile: profile, output: try compiler.compile(profile, outline: outline), notes: notes, sandbox: sandbox)
                 try planNetwork(&prepared, kernel: kernel, localPorts: request.localPorts)
                 return prepared
             } catch {

@@ -61,7 +61,7 @@ import Testing
         for capabilities: [Capability] in [[], [.writeDirectory(h)], [.readFile("/tmp/notes")]] {
             let profile = ProfileFixtures.profile(capabilities)
             let compiler = ProfileFixtures.compiler(["/tmp/notes": .regular])
-            let shape = try compiler.shape(for: profile)
+            let shape = try compiler.outline(for: profile).shape
             let plan = try compiler.compile(profile).plan
             #expect(shape == plan.shape)
             #expect(!shape.baseMounts.isEmpty)
