@@ -17,11 +17,7 @@ struct PreparedSandboxTests {
         let pid = try #require(prepared.pid)
         // It waits: it has not even built its view, let alone started a program.
         #expect(LifecycleTests.children(of: pid) == "")
-        let process = try SandboxLauncher().launchHeld(plan, prepared: prepared)
-        #expect(process.pid == pid)
-        try process.release()
-        #expect(process.waitForExit() == .exited(0))
-        #expect(scratch.read("out/ran") == "ran\n")
+        try Self.launchRuns(plan, prepared: prepared, pid: pid, scratch: scratch)
     }
 
     @Test("a prepared sandbox mounts the base of its view while it waits, and nothing else of the plan")
@@ -37,6 +33,12 @@ struct PreparedSandboxTests {
         #expect(Self.waitForMount(in: pid, endingWith: "/newroot/tmp"))
         #expect(!Self.mounts(of: pid).contains { $0.hasSuffix("/newroot/out") })
         #expect(LifecycleTests.children(of: pid) == "")
+        try Self.launchRuns(plan, prepared: prepared, pid: pid, scratch: scratch)
+    }
+
+    /// Launches `plan` with `prepared`, whose process (`pid`) must be the one that runs it, and
+    /// expects its script to have run.
+    static func launchRuns(_ plan: LaunchPlan, prepared: PreparedSandbox, pid: Int32, scratch: Scratch) throws {
         let process = try SandboxLauncher().launchHeld(plan, prepared: prepared)
         #expect(process.pid == pid)
         try process.release()
