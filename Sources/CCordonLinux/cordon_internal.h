@@ -86,7 +86,6 @@ __attribute__((noreturn)) void cordon_child_main(const struct cordon_launch_spec
 /* Report a failure over the error pipe and exit. */
 __attribute__((noreturn)) void cordon_child_fail(int error_pipe, int step, int error, int index);
 
-/* Mount work in the staging root; 0 or -1 after reporting. */
 /* Before the go: makes the mount tree private, stages the new root on a tmpfs and applies the
    spec's base mounts. */
 void cordon_child_stage_root(const struct cordon_launch_spec *spec, int error_pipe);

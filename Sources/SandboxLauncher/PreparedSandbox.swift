@@ -3,7 +3,8 @@ import SandboxPolicy
 import Synchronization
 
 /// A sandbox cloned from a `LaunchShape` on a thread of its own while the plan is compiled: its
-/// cgroups made, its namespaces created, its ids mapped, its first process waiting.
+/// cgroups made, its namespaces created, its ids mapped, its first process mounting the base of
+/// its view and then waiting.
 /// `SandboxLauncher.launchHeld` finishes it when the plan has the same shape; dropped unused,
 /// its process is killed (it ran nothing) and its cgroups removed.
 public final class PreparedSandbox: @unchecked Sendable {
