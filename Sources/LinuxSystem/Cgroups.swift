@@ -61,6 +61,16 @@ public struct CgroupGroup: Sendable {
     /// The group's directory.
     public let directory: String
 
+    /// The name of a session's group: the supervisor's PID and its count of sessions.
+    public static func sessionGroupName(supervisor pid: pid_t, session: Int) -> String { "cordon-\(pid)-\(session)" }
+
+    /// The supervisor's PID in a name `sessionGroupName` made, nil for any other name.
+    public static func supervisorPID(ofSessionGroup name: String) -> pid_t? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "cordon", Int(parts[2]) != nil, let pid = pid_t(parts[1]), pid > 0 else { return nil }
+        return pid
+    }
+
     /// Creates `name` beneath `location` (mode 0755).
     public static func create(in location: CgroupLocation, name: String) throws(LinuxSystemError) -> CgroupGroup {
         let directory = location.directory + "/" + name

@@ -9,9 +9,10 @@ import Musl
 #endif
 
 extension SandboxLauncher {
-    /// Creates one group per controller the shape limits and sets its limit. A controller this
-    /// user cannot use is reported `off` with the reason: whether to run anyway is the caller's
-    /// decision, made from `probeKernel()` before the plan was compiled.
+    /// Creates one group per controller the shape limits and sets its limit, first removing the
+    /// groups killed supervisors left there (`AbandonedCgroups`). A controller this user cannot
+    /// use is reported `off` with the reason: whether to run anyway is the caller's decision,
+    /// made from `probeKernel()` before the plan was compiled.
     static func createCgroups(_ shape: LaunchShape, entries: inout [EnforcementReport.Entry]) -> [CgroupGroup] {
         guard shape.layers.contains(.process) else {
             for (layer, limit) in [("cgroup.memory", shape.cgroupLimits.memoryBytes), ("cgroup.pids", shape.cgroupLimits.maxProcesses)]
@@ -21,12 +22,13 @@ extension SandboxLauncher {
             return []
         }
         var groups: [CgroupGroup] = []
-        let name = "cordon-\(getpid())-\(sessionCounter.wrappingAdd(1, ordering: .relaxed).newValue)"
+        let name = CgroupGroup.sessionGroupName(supervisor: getpid(), session: sessionCounter.wrappingAdd(1, ordering: .relaxed).newValue)
         func apply(_ controller: String, _ limit: UInt64?, _ set: (CgroupGroup, UInt64) throws(LinuxSystemError) -> Void) {
             guard let limit else { return }
             let layer = "cgroup.\(controller)"
             do {
                 let location = try Cgroups.locate(controller: controller).get()
+                AbandonedCgroups.remove(in: location)
                 let group = try CgroupGroup.create(in: location, name: name)
                 do {
                     try set(group, limit)
