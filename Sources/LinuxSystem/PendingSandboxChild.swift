@@ -77,7 +77,7 @@ public final class PendingSandboxChild: @unchecked Sendable {
         startCalled = true
         guard fits(specification) else {
             abandon()
-            throw LinuxSystemError(operation: "start a sandbox cloned with other namespaces, ids or cgroups", errno: .invalidArgument)
+            throw LinuxSystemError(operation: "start a sandbox cloned with other namespaces, ids, layers, cgroups or base mounts", errno: .invalidArgument)
         }
         do {
             try state.flattened.write(specification)

@@ -73,8 +73,8 @@ final class SessionNetwork: Sendable {
     /// Takes over the listeners `process` handed over, in the order `planNetwork` planned them:
     /// the proxy's first, then one per forwarded host service. The event loop that serves them
     /// starts with the sandbox's first connection (`FirstConnectionWatch`), so a session that
-    /// never connects pays nothing for it. On failure the listeners are closed; the caller
-    /// stops the session.
+    /// never connects pays nothing for it. The listeners are this network's from here on: on
+    /// failure the caller stops it, which closes them.
     func attach(_ process: SandboxProcess, session: PreparedSession, audit: SessionAudit, logger: Logger) throws(SessionError) {
         let listeners = process.listeners.map(\.rawValue)
         sandbox.withLockedValue { $0 = process }
